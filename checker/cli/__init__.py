@@ -1,0 +1,58 @@
+"""The ``rspcheck`` command line: a thin typer layer over the library.
+
+Each command lives in its own module and imports the heavy machinery (numpy, weasyprint,
+pyHanko) inside the command body, so that ``rspcheck --help`` and ``--version`` stay fast.
+Exit codes: 0 success / allow, 1 lint findings of severity error or an unexpected error,
+2 bad input or usage, 3 the gate blocks (``check``), 4 verification failed (``verify``).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from checker import __version__
+
+app = typer.Typer(
+    name="rspcheck",
+    help=(
+        "Check frontier-safety policies (RSPs, Preparedness Frameworks) against evaluation "
+        "evidence, with the inference budget as a first-class axis.\n\n"
+        "Start with `rspcheck demo`, then `rspcheck lint POLICY`, `rspcheck check`, and "
+        "`rspcheck verify`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # never print locals: passphrases live there
+    rich_markup_mode="markdown",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rspcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Root options."""
+
+
+def _register() -> None:
+    # Importing a command module registers its command on ``app``; the modules themselves
+    # import nothing heavy at top level.
+    from checker.cli import lint as _lint  # noqa: F401
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from checker.cli._errors import run_app
+
+    run_app(app)

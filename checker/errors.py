@@ -1,0 +1,188 @@
+"""The one user-facing error type, and the stable codes it carries.
+
+Every problem a user can fix (a typo in a policy, a NaN score, a tampered PDF) becomes a
+:class:`Problem`: a machine ``code`` (kebab-case, listed in ``CODES`` and documented in
+``docs/errors.md``), the file, line and column, the key path into the document (``loc``), a
+message saying what was expected, and a hint saying how to fix it. Loaders collect problems and
+raise them together as one :class:`RspcheckError`, so an author sees every mistake in one run.
+The CLI prints them and exits 2; a traceback never reaches the user for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every code the project emits, with a one-line meaning. ``docs/errors.md`` has one heading per
+#: code; a test keeps the two in step. Codes are stable: rename one only with a deprecation.
+CODES: dict[str, str] = {
+    # -- reading files ---------------------------------------------------------------------
+    "file-not-found": "The named file does not exist or cannot be opened.",
+    "file-too-large": "The file exceeds the size limit for its kind.",
+    "file-empty": "The file is empty or holds only comments.",
+    "not-utf8": "The file is not valid UTF-8 text.",
+    "binary-file": "The file looks binary (NUL bytes or control characters), not text.",
+    "yaml-syntax": "The YAML (or JSON) does not parse.",
+    "yaml-duplicate-key": "A mapping names the same key twice.",
+    "yaml-alias-limit": "The document expands too many aliases (an alias or anchor bomb).",
+    "yaml-too-deep": "The document nests deeper than the limit.",
+    "yaml-unsupported-tag": "The document uses a YAML tag rspcheck does not accept.",
+    "top-level-not-mapping": "The document's top level is not a mapping of keys to values.",
+    "unknown-format": "The file's kind cannot be told from its name or contents.",
+    # -- schema ----------------------------------------------------------------------------
+    "unknown-key": "A key that the format does not define (often a typo).",
+    "missing-key": "A required key is absent.",
+    "wrong-type": "A value has the wrong type.",
+    "invalid-value": "A value is outside what the field accepts.",
+    "not-finite": "A number is NaN or infinite.",
+    "nonpositive-budget": "A budget, price or spend is zero or negative where it must be positive.",
+    "negative-value": "A count, cost or duration is negative.",
+    "score-out-of-range": "A score or probability lies outside [0, 1].",
+    "duplicate-id": "Two items share an id that must be unique.",
+    "unknown-reference": "A reference names a threshold, safeguard, actor, eval, run or model "
+    "that is not defined.",
+    # -- policy semantics (lint) -----------------------------------------------------------
+    "relation-cycle": "The relations between thresholds form a cycle.",
+    "threshold-points-unsorted": "A threshold function's points are not in increasing budget.",
+    "threshold-never-crossable": "T(b) > 1 over the whole assessed range: it can never be crossed.",
+    "threshold-always-crossed": "T(b) <= 0 somewhere in the range: any model crosses it.",
+    "alert-above-threshold": "The alert function lies above the threshold function.",
+    "empty-range": "The assessed budget range is empty (upper bound not above lower bound).",
+    "axis-unreachable": "The threshold's axis cannot be reached under the policy's pricing "
+    "convention.",
+    "waiver-expired": "A waiver's expiry date has passed; it counts as no waiver.",
+    "waiver-unknown-target": "A waiver names a threshold or safeguard the policy does not define.",
+    "unused-actor": "An actor is defined but no threshold uses it.",
+    "unused-safeguard": "A safeguard is defined but no relation requires it.",
+    # -- evidence semantics ----------------------------------------------------------------
+    "attempts-unreadable": "The attempt-level records file cannot be read as a table.",
+    "attempt-missing-column": "The attempt records lack a required column.",
+    "attempt-unknown-run": "An attempt names a run the manifest does not define.",
+    "attempt-duplicate": "Two attempt records share run, task, attempt (and budget level).",
+    "digest-mismatch": "A file's sha256 differs from the one recorded for it.",
+    "summary-only-run": "A run gives only a summary, not per-attempt data (lower-grade evidence).",
+    "price-missing": "No price table covers a model on the date the pricing convention needs.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    code: str
+    """Stable kebab-case code from :data:`CODES`."""
+    msg: str
+    """What is wrong and what was expected, one sentence."""
+    file: str | None = None
+    """The file's path as the user gave it."""
+    line: int | None = None
+    """1-based line in the file, where known."""
+    column: int | None = None
+    """1-based column in the file, where known."""
+    loc: tuple[str | int, ...] = ()
+    """Key path into the document, e.g. ``("thresholds", 2, "function", "points")``."""
+    hint: str | None = None
+    """How to fix it."""
+    severity: Severity = "error"
+    """``error`` makes the input unusable (or lint exit 1); ``warning`` is reported only."""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a bug in rspcheck, not bad input
+            raise ValueError(f"undeclared error code {self.code!r}; add it to checker.errors.CODES")
+
+    @property
+    def where(self) -> str:
+        """``file:line:col`` (as much as is known)."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    @property
+    def path(self) -> str:
+        """The key path as ``thresholds[2].function.points``."""
+        out = ""
+        for part in self.loc:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
+    def format(self) -> str:
+        """Human form: ``file:line:col: error[code] at path: message`` plus an indented hint."""
+        at = f" at {self.path}" if self.loc else ""
+        text = f"{self.where}: {self.severity}[{self.code}]{at}: {self.msg}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form, in pydantic's ``{type, loc, msg}`` spirit."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "loc": list(self.loc),
+            "msg": self.msg,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class RspcheckError(Exception):
+    """Bad input: one or more problems, reported together. The CLI exits 2 on it."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.__str__())
+
+    @classmethod
+    def one(cls, code: str, msg: str, **where: object) -> RspcheckError:
+        """An error with a single problem (keyword arguments as :class:`Problem`'s)."""
+        return cls([Problem(code, msg, **where)])  # type: ignore[arg-type]
+
+    @property
+    def codes(self) -> list[str]:
+        """The problems' codes, in order (handy in tests)."""
+        return [p.code for p in self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join(p.format() for p in self.problems) or "rspcheck error"
+
+
+class ProblemCollector:
+    """Gathers problems while a loader walks a document; raises them all at the end."""
+
+    def __init__(self, file: str | None = None) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, msg: str, **where: object) -> None:
+        where.setdefault("file", self.file)
+        self.problems.append(Problem(code, msg, **where))  # type: ignore[arg-type]
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def raise_if_errors(self) -> None:
+        """Raise every collected problem (warnings included) if any is an error."""
+        if self.errors:
+            raise RspcheckError(list(self.problems))
+
+
+def did_you_mean(word: str, options: Sequence[str]) -> str | None:
+    """A hint naming the closest valid option, or ``None`` when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
