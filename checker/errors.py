@@ -65,6 +65,35 @@ CODES: dict[str, str] = {
     "digest-mismatch": "A file's sha256 differs from the one recorded for it.",
     "summary-only-run": "A run gives only a summary, not per-attempt data (lower-grade evidence).",
     "price-missing": "No price table covers a model on the date the pricing convention needs.",
+    # -- signing and verification -----------------------------------------------------------
+    "pdf-render-failed": "WeasyPrint could not render the report's HTML to PDF.",
+    "pdf-resource-blocked": "The report's HTML asks for a URL outside what rendering may fetch "
+    "(only data: URIs and files under the base directory).",
+    "not-a-pdf": "The file is not a PDF, or is too damaged to read.",
+    "pdf-unsigned": "The PDF carries no digital signature.",
+    "signature-tampered": "The bytes the signature covers have changed since signing.",
+    "signature-invalid": "The signature value does not verify against the signer's certificate.",
+    "signer-untrusted": "The signer's certificate does not chain to any of the given trust roots.",
+    "certificate-expired": "The signer's certificate had expired at the validation time.",
+    "certificate-not-yet-valid": "The signer's certificate was not yet valid at the validation "
+    "time.",
+    "signed-with-dev-key": "The PDF is signed with an rspcheck development key.",
+    "modified-after-signing": "Bytes or revisions were added to the PDF after it was signed.",
+    "timestamp-invalid": "The signature's RFC 3161 timestamp does not validate.",
+    "not-a-determination": "The PDF holds no valid rspcheck determination.json attachment.",
+    "input-mismatch": "A given input file differs from the one the determination recorded.",
+    "input-unrecorded": "A given input file matches no input the determination recorded.",
+    "rerun-unavailable": "Re-running the determination is not available in this build.",
+    "rerun-mismatch": "Re-running the determination gave a different result.",
+    "certificate-unreadable": "A certificate file cannot be read as PEM or DER X.509.",
+    "key-unreadable": "The private key or PKCS#12 file cannot be read.",
+    "key-passphrase-wrong": "The passphrase does not unlock the private key (or one is missing).",
+    "passphrase-unavailable": "The passphrase source (environment variable or file) is empty or "
+    "missing.",
+    "key-cert-mismatch": "The private key does not belong to the signing certificate.",
+    "key-unsupported": "The signing key's type or the certificate's key usage is not supported.",
+    "signing-failed": "The PDF could not be signed (or the timestamp authority failed).",
+    "output-exists": "An output file exists already and --force was not given.",
 }
 
 
