@@ -1,0 +1,1 @@
+"""Tools for policy authors: lint (and later explain, backtest, diff)."""

@@ -1,0 +1,157 @@
+"""``rspcheck lint``'s library side: check policy and evidence files, collect every finding.
+
+A finding is a :class:`~checker.errors.Problem`. Files that cannot be read at all (missing,
+not text, not YAML) are *unreadable*; everything else (schema and semantic problems) is a
+finding of severity error or warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.errors import Problem, RspcheckError
+
+UNREADABLE_CODES = frozenset(
+    {
+        "file-not-found",
+        "file-too-large",
+        "file-empty",
+        "not-utf8",
+        "binary-file",
+        "yaml-syntax",
+        "yaml-duplicate-key",
+        "yaml-alias-limit",
+        "yaml-too-deep",
+        "top-level-not-mapping",
+        "unknown-format",
+    }
+)
+
+
+@dataclass
+class LintReport:
+    """Every finding for every file, and which files could not be read."""
+
+    findings: list[Problem] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    """File -> ``policy`` or ``evidence``."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.findings if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.findings if p.severity == "warning"]
+
+    @property
+    def exit_code(self) -> int:
+        """2 unreadable input, 1 errors, 0 clean (warnings allowed)."""
+        if self.unreadable:
+            return 2
+        return 1 if self.errors else 0
+
+
+def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> LintReport:
+    """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check."""
+    from checker.document import load_document
+    from checker.evidence.load import check_manifest, load_evidence
+    from checker.evidence.model import EvidenceManifest
+    from checker.policy.lint import check_policy
+    from checker.policy.model import Policy
+    from checker.validation import validate
+
+    report = LintReport()
+    policies: list[tuple[str, Policy]] = []
+    manifests: list[tuple[str, EvidenceManifest]] = []
+    for path in paths:
+        name = str(path)
+        try:
+            doc = load_document(path)
+        except RspcheckError as err:
+            report.findings += err.problems
+            report.unreadable.append(name)
+            continue
+        kind = _kind(doc.data)
+        report.kinds[name] = kind or "unknown"
+        if kind is None:
+            report.findings.append(
+                doc.problem(
+                    "unknown-format",
+                    "cannot tell whether this is a policy or an evidence manifest",
+                    ("kind",),
+                    hint="add 'kind: rspcheck-policy' or 'kind: rspcheck-evidence'",
+                )
+            )
+            report.unreadable.append(name)
+            continue
+        try:
+            if kind == "policy":
+                policy = validate(Policy, doc)
+                report.findings += check_policy(policy, doc, today=today)
+                policies.append((name, policy))
+            else:
+                manifest = validate(EvidenceManifest, doc)
+                report.findings += check_manifest(manifest, doc)
+                try:
+                    load_evidence(path)  # reads attempt files: digests, rows, run references
+                except RspcheckError as err:
+                    report.findings += [p for p in err.problems if p not in report.findings]
+                manifests.append((name, manifest))
+        except RspcheckError as err:
+            report.findings += err.problems
+    report.findings += _cross_check(policies, manifests)
+    order = {str(p): i for i, p in enumerate(paths)}
+    report.findings.sort(key=lambda p: (order.get(p.file or "", -1), p.line or 0, p.column or 0))
+    return report
+
+
+def _kind(data: dict[str, object]) -> str | None:
+    kind = data.get("kind")
+    if kind == "rspcheck-policy" or (kind is None and "thresholds" in data):
+        return "policy"
+    if kind == "rspcheck-evidence" or (kind is None and "runs" in data):
+        return "evidence"
+    return None
+
+
+def _cross_check(
+    policies: list[tuple[str, object]], manifests: list[tuple[str, object]]
+) -> list[Problem]:
+    """When policies and evidence are linted together: evals and safeguards they share."""
+    if not policies or not manifests:
+        return []
+    evals = {r.eval for _, m in manifests for r in m.runs}  # type: ignore[attr-defined]
+    out = []
+    for name, policy in policies:
+        safeguards = {s.id for s in policy.safeguards}  # type: ignore[attr-defined]
+        for i, t in enumerate(policy.thresholds):  # type: ignore[attr-defined]
+            for j, e in enumerate(t.evals):
+                if e not in evals:
+                    out.append(
+                        Problem(
+                            "unknown-reference",
+                            f"threshold {t.id!r} names eval {e!r}, which no evidence run has",
+                            file=name,
+                            loc=("thresholds", i, "evals", j),
+                            severity="warning",
+                            hint="without it the threshold is indeterminate",
+                        )
+                    )
+        for mname, m in manifests:
+            for k, a in enumerate(m.attestations):  # type: ignore[attr-defined]
+                if a.safeguard not in safeguards:
+                    out.append(
+                        Problem(
+                            "unknown-reference",
+                            f"attestation names safeguard {a.safeguard!r}, which policy "
+                            f"{policy.metadata.id!r} does not define",  # type: ignore[attr-defined]
+                            file=mname,
+                            loc=("attestations", k, "safeguard"),
+                            severity="warning",
+                        )
+                    )
+    return out

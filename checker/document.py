@@ -1,0 +1,309 @@
+"""Reading YAML/JSON documents safely, remembering where every value came from.
+
+Policy and evidence files come from other people, so this reader is defensive: it bounds the
+file size, the nesting depth and alias expansion (a "billion laughs" document cannot blow up
+memory), accepts only YAML's plain data tags (never Python objects), rejects duplicate keys
+instead of silently keeping the last, and records the line and column of every key and value so
+that a schema error can point at the exact place in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from checker.errors import Problem, RspcheckError
+
+MAX_BYTES = 16 * 1024 * 1024
+"""Largest policy or manifest accepted (attempt records live in their own files)."""
+MAX_DEPTH = 64
+"""Deepest nesting accepted."""
+MAX_NODES = 2_000_000
+"""Most values a document may hold."""
+MAX_NODES_WITH_ALIASES = 200_000
+"""Most values a document that uses aliases may expand to, each alias counted at every use."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed document: plain Python data plus the position of every key path."""
+
+    data: Any
+    """The data (dicts, lists, str, int, float, bool, None, dates)."""
+    file: str
+    """The path as the user gave it."""
+    sha256: str
+    """Digest of the file's bytes."""
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """1-based (line, column) of each key path's value; key paths of mapping keys too."""
+
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+        """Line and column for a key path, falling back to its nearest located parent."""
+        for cut in range(len(loc), -1, -1):
+            pos = self.positions.get(tuple(loc[:cut]))
+            if pos is not None:
+                return pos
+        return None, None
+
+    def problem(self, code: str, msg: str, loc: Loc = (), **kw: Any) -> Problem:
+        """A problem located at ``loc`` in this document."""
+        line, col = self.position(loc)
+        return Problem(code, msg, file=self.file, line=line, column=col, loc=tuple(loc), **kw)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file, turning OS errors and oversize files into located problems."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise RspcheckError.one(
+            "file-not-found",
+            f"cannot open: {exc.strerror or exc}",
+            file=str(path),
+            hint="check the path (relative paths are relative to the current directory)",
+        ) from None
+    if p.is_dir():
+        raise RspcheckError.one(
+            "file-not-found", "is a directory, not a file", file=str(path), hint="name a file"
+        )
+    if size > max_bytes:
+        raise RspcheckError.one(
+            "file-too-large",
+            f"is {size:,} bytes; the limit is {max_bytes:,}",
+            file=str(path),
+            hint="split the file, or move attempt-level records into an attempts file",
+        )
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise RspcheckError.one(
+            "file-not-found", f"cannot read: {exc.strerror or exc}", file=str(path)
+        ) from None
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse a YAML or JSON file into a :class:`Document`.
+
+    Raises:
+        RspcheckError: with a located problem for every way the file can be unreadable.
+    """
+    raw = read_bytes(path, max_bytes=max_bytes)
+    return parse_document(raw, str(path))
+
+
+def parse_document(raw: bytes, file: str) -> Document:
+    """Parse bytes already read (see :func:`load_document`)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    if b"\x00" in raw[:65536]:
+        raise RspcheckError.one(
+            "binary-file",
+            "contains NUL bytes: this is a binary file, not YAML or JSON text",
+            file=file,
+            hint="give the policy or manifest file, not an archive or a compiled file",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RspcheckError.one(
+            "not-utf8",
+            f"byte {exc.start} is not valid UTF-8",
+            file=file,
+            line=line,
+            hint="save the file as UTF-8",
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        raise RspcheckError.one(
+            "yaml-syntax",
+            f"YAML syntax error: {what}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation, quotes and colons near this line",
+        ) from None
+    except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
+        raise RspcheckError.one(
+            "binary-file" if "special characters" in str(exc) else "yaml-syntax",
+            f"cannot be read as YAML: {str(exc).splitlines()[0]}",
+            file=file,
+            hint="the file must be UTF-8 YAML or JSON text",
+        ) from None
+    if node is None:
+        raise RspcheckError.one(
+            "file-empty",
+            "the file is empty (or holds only comments)",
+            file=file,
+            hint="see docs/ and tests/data/ for a minimal example",
+        )
+    builder = _Builder(file)
+    data = builder.build(node, (), 0)
+    if builder.problems:
+        raise RspcheckError(builder.problems)
+    if not isinstance(data, dict):
+        raise RspcheckError.one(
+            "top-level-not-mapping",
+            f"the top level is a {type(data).__name__}, not a mapping of keys to values",
+            file=file,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            hint="start the file with keys such as 'kind:' and 'metadata:'",
+        )
+    return Document(data=data, file=file, sha256=digest, positions=builder.positions)
+
+
+class _Builder:
+    """Turns a composed YAML node graph into Python data, with positions and limits."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.visited = 0
+        self.aliases_seen = False
+        self._seen_nodes: set[int] = set()
+        self._scalars = SafeConstructor()
+
+    def _fail(self, code: str, msg: str, node: Node, loc: Loc, hint: str) -> None:
+        self.problems.append(
+            Problem(
+                code,
+                msg,
+                file=self.file,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                loc=loc,
+                hint=hint,
+            )
+        )
+
+    def build(self, node: Node, loc: Loc, depth: int) -> Any:
+        self.visited += 1
+        if id(node) in self._seen_nodes:
+            self.aliases_seen = True  # the composer reuses the node object for each alias
+        self._seen_nodes.add(id(node))
+        if self.visited > (MAX_NODES_WITH_ALIASES if self.aliases_seen else MAX_NODES):
+            raise RspcheckError.one(
+                "yaml-alias-limit" if self.aliases_seen else "file-too-large",
+                f"the document expands to more than {self.visited - 1:,} values",
+                file=self.file,
+                line=node.start_mark.line + 1,
+                loc=loc,
+                hint="remove deeply nested aliases (&anchor / *alias); write values out",
+            )
+        if depth > MAX_DEPTH:
+            raise RspcheckError.one(
+                "yaml-too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                file=self.file,
+                line=node.start_mark.line + 1,
+                loc=loc,
+                hint="flatten the structure",
+            )
+        self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, loc)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq", loc)
+            return [self.build(child, (*loc, i), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self._check_tag(node, "tag:yaml.org,2002:map", loc)
+            return self._mapping(node, loc, depth)
+        raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+
+    def _check_tag(self, node: Node, expected: str, loc: Loc) -> None:
+        if node.tag != expected:
+            self._fail(
+                "yaml-unsupported-tag",
+                f"tag {node.tag!r} is not accepted",
+                node,
+                loc,
+                "remove the tag: policies and manifests hold plain data only",
+            )
+
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
+        allowed = {
+            "tag:yaml.org,2002:str",
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:null",
+            "tag:yaml.org,2002:timestamp",
+        }
+        if node.tag not in allowed:
+            self._fail(
+                "yaml-unsupported-tag",
+                f"tag {node.tag!r} is not accepted",
+                node,
+                loc,
+                "remove the tag: policies and manifests hold plain data only",
+            )
+            return None
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except (ConstructorError, ValueError) as exc:
+            self._fail("yaml-syntax", f"bad scalar: {exc}", node, loc, "quote the value")
+            return None
+
+    def _mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(
+                    "yaml-unsupported-tag",
+                    "merge keys ('<<') are not accepted",
+                    key_node,
+                    loc,
+                    "write the keys out in full",
+                )
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self._fail(
+                    "wrong-type",
+                    "a mapping key must be a plain string",
+                    key_node,
+                    loc,
+                    "use simple keys",
+                )
+                continue
+            key = self._scalar(key_node, loc)
+            if not isinstance(key, str):
+                key = str(key)
+            child = (*loc, key)
+            if key in out:
+                first = self.positions.get(child, (None, None))[0]
+                self._fail(
+                    "yaml-duplicate-key",
+                    f"key {key!r} appears twice in this mapping (first on line {first})",
+                    key_node,
+                    child,
+                    "keep one of the two; YAML would silently keep only the last",
+                )
+                continue
+            self.positions[child] = (
+                value_node.start_mark.line + 1,
+                value_node.start_mark.column + 1,
+            )
+            out[key] = self.build(value_node, child, depth + 1)
+        return out

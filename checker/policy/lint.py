@@ -1,0 +1,302 @@
+"""Semantic checks of a policy, beyond its schema: references, cycles, thresholds that make sense.
+
+:func:`check_policy` returns every finding (errors and warnings) located in the file. Loading a
+policy for a determination refuses it when any finding is an error; ``rspcheck lint`` prints them
+all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+
+from checker.document import Document, Loc
+from checker.errors import Problem, did_you_mean
+from checker.policy.graph import find_cycle, relation_graph
+from checker.policy.model import Policy, Threshold, ThresholdFunction
+
+
+def resolve_range(policy: Policy, t: Threshold) -> tuple[float, float]:
+    """The assessed range ``(min, max)`` of a threshold, in budget per task on its axis.
+
+    Raises:
+        ValueError: naming the end that cannot be resolved (unknown actor, actor without a
+            budget on the axis, no actor to default the lower end to).
+    """
+    r = t.assessed_range
+
+    def end(value: float | str | None, which: str) -> float:
+        if value is None:
+            budgets = [a.budget.on(t.axis) for a in policy.actors]
+            budgets = [b for b in budgets if b is not None]
+            if not budgets:
+                raise ValueError(
+                    f"assessed_range.{which} is not given and no actor has a {t.axis} budget"
+                )
+            return min(budgets)
+        if isinstance(value, str):
+            actor = policy.actor(value)
+            if actor is None:
+                raise LookupError(value)
+            b = actor.budget.on(t.axis)
+            if b is None:
+                raise ValueError(f"actor {value!r} states no budget on the {t.axis} axis")
+            return b
+        return float(value)
+
+    return end(r.min, "min"), end(r.max, "max")
+
+
+def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) -> list[Problem]:
+    """Every semantic finding in a schema-valid policy, errors and warnings, in file order."""
+    today = today or dt.date.today()
+    found: list[Problem] = []
+    found += _duplicates(policy, doc)
+    found += _references(policy, doc)
+    found += _cycles(policy, doc)
+    for i, t in enumerate(policy.thresholds):
+        found += _threshold(policy, doc, i, t)
+    found += _waivers(policy, doc, today)
+    found += _unused(policy, doc)
+    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _duplicates(policy: Policy, doc: Document) -> list[Problem]:
+    out = []
+    for section, items in (
+        ("actors", policy.actors),
+        ("thresholds", policy.thresholds),
+        ("safeguards", policy.safeguards),
+        ("waivers", policy.waivers),
+    ):
+        counts = Counter(item.id for item in items)
+        for i, item in enumerate(items):
+            if counts[item.id] > 1 and [x.id for x in items].index(item.id) != i:
+                out.append(
+                    doc.problem(
+                        "duplicate-id",
+                        f"{section[:-1]} id {item.id!r} is used more than once",
+                        (section, i, "id"),
+                        hint="give each a unique id",
+                    )
+                )
+    return out
+
+
+def _unknown(doc: Document, loc: Loc, what: str, name: str, options: list[str]) -> Problem:
+    return doc.problem(
+        "unknown-reference",
+        f"{what} {name!r} is not defined in this policy",
+        loc,
+        hint=did_you_mean(name, options) or f"define it under '{what}s:' or fix the id",
+    )
+
+
+def _references(policy: Policy, doc: Document) -> list[Problem]:
+    out = []
+    thresholds = [t.id for t in policy.thresholds]
+    safeguards = [s.id for s in policy.safeguards]
+    for i, rel in enumerate(policy.relations.implies):
+        for key in ("source", "target"):
+            name = getattr(rel, key)
+            if name not in thresholds:
+                loc = ("relations", "implies", i, key)
+                out.append(_unknown(doc, loc, "threshold", name, thresholds))
+    for i, req in enumerate(policy.relations.requires):
+        if req.threshold not in thresholds:
+            loc = ("relations", "requires", i, "threshold")
+            out.append(_unknown(doc, loc, "threshold", req.threshold, thresholds))
+        for j, s in enumerate(req.safeguards):
+            if s not in safeguards:
+                loc = ("relations", "requires", i, "safeguards", j)
+                out.append(_unknown(doc, loc, "safeguard", s, safeguards))
+    actors = [a.id for a in policy.actors]
+    for i, t in enumerate(policy.thresholds):
+        for key in ("min", "max"):
+            value = getattr(t.assessed_range, key)
+            if isinstance(value, str) and value not in actors:
+                loc = ("thresholds", i, "assessed_range", key)
+                out.append(_unknown(doc, loc, "actor", value, actors))
+    return out
+
+
+def _cycles(policy: Policy, doc: Document) -> list[Problem]:
+    cycle = find_cycle(relation_graph(policy))
+    if cycle is None:
+        return []
+    names = " -> ".join(n.split(":", 1)[1] for n in cycle)
+    return [
+        doc.problem(
+            "relation-cycle",
+            f"the relations form a cycle: {names}",
+            ("relations",),
+            hint="'implies' must run from the stronger threshold to the weaker one; remove one",
+        )
+    ]
+
+
+def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Problem]:
+    out: list[Problem] = []
+    base: Loc = ("thresholds", i)
+    for key, fn in (("function", t.function), ("alert", t.alert)):
+        if fn is not None:
+            out += _function_shape(doc, (*base, key), fn)
+    try:
+        lo, hi = resolve_range(policy, t)
+    except LookupError:
+        return out  # reported by _references
+    except ValueError as exc:
+        out.append(doc.problem("invalid-value", str(exc), (*base, "assessed_range")))
+        return out
+    if not hi > lo:
+        out.append(
+            doc.problem(
+                "empty-range",
+                f"the assessed range [{lo:g}, {hi:g}] {t.axis} is empty",
+                (*base, "assessed_range"),
+                hint="the upper end must exceed the lower end",
+            )
+        )
+        return out
+    grid = np.logspace(np.log10(lo), np.log10(hi), 129)
+    tb = np.asarray(t.function.at(grid))
+    if np.all(tb > 1):
+        out.append(
+            doc.problem(
+                "threshold-never-crossable",
+                f"T(b) > 1 over the whole assessed range (min {tb.min():.3g}): no score can "
+                "cross it",
+                (*base, "function"),
+                hint="scores lie in [0, 1]; lower the threshold function",
+            )
+        )
+    if np.any(tb <= 0):
+        out.append(
+            doc.problem(
+                "threshold-always-crossed",
+                f"T(b) <= 0 at {grid[np.argmax(tb <= 0)]:.3g} {t.axis}: every model crosses it",
+                (*base, "function"),
+                hint="raise the threshold function above 0",
+            )
+        )
+    if t.alert is not None:
+        ab = np.asarray(t.alert.at(grid))
+        if np.any(ab > tb):
+            at = grid[np.argmax(ab > tb)]
+            out.append(
+                doc.problem(
+                    "alert-above-threshold",
+                    f"the alert level is above T(b) at {at:.3g} {t.axis}",
+                    (*base, "alert"),
+                    hint="an alert is an early warning: keep it at or below the threshold",
+                )
+            )
+    if t.axis == "usd" and policy.decision.pricing.convention == "fixed":
+        if not policy.decision.pricing.prices:
+            out.append(
+                doc.problem(
+                    "axis-unreachable",
+                    "the threshold is on the usd axis but the 'fixed' pricing convention "
+                    "gives no prices",
+                    (*base, "axis"),
+                    hint="add decision.pricing.prices, or use list-price-at-eval-date",
+                )
+            )
+    return out
+
+
+def _function_shape(doc: Document, loc: Loc, fn: ThresholdFunction) -> list[Problem]:
+    out = []
+    points = fn.points or []
+    budgets = [b for b, _ in points]
+    if any(b2 <= b1 for b1, b2 in zip(budgets, budgets[1:], strict=False)):
+        out.append(
+            doc.problem(
+                "threshold-points-unsorted",
+                "points must be in strictly increasing budget",
+                (*loc, "points"),
+                hint="sort the [budget, value] pairs by budget and drop repeated budgets",
+            )
+        )
+    values = [v for _, v in points] if points else [fn.constant]
+    for j, v in enumerate(values):
+        if v is not None and not 0 <= v <= 1:
+            where = (*loc, "points", j) if points else (*loc, "constant")
+            out.append(
+                doc.problem(
+                    "score-out-of-range",
+                    f"level {v:g} is outside [0, 1]; scores can never be there",
+                    where,
+                    hint="threshold levels are mean scores in [0, 1]",
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def _waivers(policy: Policy, doc: Document, today: dt.date) -> list[Problem]:
+    out = []
+    targets = {t.id for t in policy.thresholds} | {s.id for s in policy.safeguards}
+    for i, w in enumerate(policy.waivers):
+        if w.target not in targets:
+            out.append(
+                doc.problem(
+                    "waiver-unknown-target",
+                    f"waiver {w.id!r} targets {w.target!r}, which is neither a threshold nor "
+                    "a safeguard",
+                    ("waivers", i, "target"),
+                    hint=did_you_mean(w.target, sorted(targets)),
+                )
+            )
+        if w.expires < today:
+            out.append(
+                doc.problem(
+                    "waiver-expired",
+                    f"waiver {w.id!r} expired on {w.expires.isoformat()}; it counts as no waiver",
+                    ("waivers", i, "expires"),
+                    hint="renew it with a new approval, or remove it",
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def _unused(policy: Policy, doc: Document) -> list[Problem]:
+    out = []
+    used_actors = {
+        v
+        for t in policy.thresholds
+        for v in (t.assessed_range.min, t.assessed_range.max)
+        if isinstance(v, str)
+    }
+    defaulted_axes = {t.axis for t in policy.thresholds if t.assessed_range.min is None}
+    for axis in defaulted_axes:  # an omitted min defaults to the cheapest actor on the axis
+        on_axis = [a for a in policy.actors if a.budget.on(axis) is not None]
+        if on_axis:
+            used_actors.add(min(on_axis, key=lambda a: a.budget.on(axis) or 0.0).id)
+    for i, a in enumerate(policy.actors):
+        if a.id not in used_actors:
+            out.append(
+                doc.problem(
+                    "unused-actor",
+                    f"actor {a.id!r} is not used by any threshold's assessed range",
+                    ("actors", i, "id"),
+                    severity="warning",
+                    hint="reference it in an assessed_range, or remove it",
+                )
+            )
+    required = {s for r in policy.relations.requires for s in r.safeguards}
+    for i, s in enumerate(policy.safeguards):
+        if s.id not in required:
+            out.append(
+                doc.problem(
+                    "unused-safeguard",
+                    f"safeguard {s.id!r} is not required by any relation",
+                    ("safeguards", i, "id"),
+                    severity="warning",
+                    hint="add a 'requires' relation, or remove it",
+                )
+            )
+    return out

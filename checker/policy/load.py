@@ -1,0 +1,46 @@
+"""Loading a policy file: parse safely, validate the schema, then the semantics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.document import Document, load_document
+from checker.errors import Problem, RspcheckError
+from checker.policy.lint import check_policy
+from checker.policy.model import Policy
+from checker.validation import validate
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A policy together with the file it came from."""
+
+    policy: Policy
+    document: Document
+    findings: tuple[Problem, ...] = ()
+    """Warnings found while loading (errors are raised instead)."""
+
+    @property
+    def path(self) -> str:
+        return self.document.file
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256
+
+
+def load_policy(path: str | Path, *, today: dt.date | None = None) -> LoadedPolicy:
+    """Load and check a policy file.
+
+    Raises:
+        RspcheckError: every schema problem, or every semantic error (cycles, unknown
+            references, impossible thresholds), each located in the file.
+    """
+    doc = load_document(path)
+    policy = validate(Policy, doc)
+    findings = check_policy(policy, doc, today=today)
+    if any(p.severity == "error" for p in findings):
+        raise RspcheckError(findings)
+    return LoadedPolicy(policy=policy, document=doc, findings=tuple(findings))

@@ -1,0 +1,350 @@
+"""The policy format: actors, thresholds as functions of inference budget, relations, decisions.
+
+A policy file is data, never code: every threshold function is a constant or a list of points
+interpolated linearly in log10 budget, so nothing in a policy is ever evaluated. Units are in
+each field's docstring; budgets are always *per task*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from checker.budget import Axis, PositiveFloat, PriceTable, Strict
+from checker.evidence.model import Id
+
+Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A performance level in [0, 1]."""
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _or_number(schema: dict[str, object]) -> None:
+    """JSON Schema hook: a threshold function may also be written as a bare number."""
+    described = {k: schema.pop(k) for k in ("description", "title") if k in schema}
+    alternatives = [dict(schema), {"type": "number"}]
+    schema.clear()
+    schema.update(anyOf=alternatives, **described)
+
+
+class SourceCitation(Strict):
+    """Where a policy (or one of its thresholds) comes from."""
+
+    title: str | None = None
+    """Document title, e.g. ``Responsible Scaling Policy``."""
+    publisher: str | None = None
+    """Who published it."""
+    version: str | None = None
+    """The document's own version, e.g. ``2.2``."""
+    date: dt.date | None = None
+    """Publication or effective date of the cited version."""
+    section: str | None = None
+    """Section, table or page cited."""
+    url: str | None = None
+    """Where to read it."""
+
+
+class PolicyMetadata(Strict):
+    """Who owns the policy and which version this is."""
+
+    id: Id
+    """Stable identifier, e.g. ``acme-rsp``."""
+    title: str = Field(min_length=1)
+    """Human title."""
+    version: str = Field(min_length=1)
+    """The policy's version (quote it in YAML: ``"1.0"``)."""
+    effective: dt.date
+    """Date from which this version applies."""
+    source: SourceCitation | None = None
+    """The published framework this file encodes, if any."""
+    owner: str | None = None
+    """Accountable person or body."""
+    description: str | None = None
+    """What the policy is for."""
+
+
+class ActorBudget(Strict):
+    """What an actor spends on one task, on one or more axes."""
+
+    tokens: PositiveFloat | None = None
+    """Tokens per task (input + output)."""
+    usd: PositiveFloat | None = None
+    """US dollars per task."""
+    seconds: PositiveFloat | None = None
+    """Wall-clock seconds per task."""
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> ActorBudget:
+        if self.tokens is None and self.usd is None and self.seconds is None:
+            raise ValueError("give the budget on at least one axis: tokens, usd or seconds")
+        return self
+
+    def on(self, axis: Axis | str) -> float | None:
+        """The budget on one axis, or ``None`` if the actor states none there."""
+        return getattr(self, Axis(axis).value)
+
+
+class Actor(Strict):
+    """A named reference spender: a novice, an organised group, a state programme."""
+
+    id: Id
+    """Identifier thresholds refer to."""
+    title: str | None = None
+    """Human name."""
+    budget: ActorBudget
+    """What this actor spends on ONE task."""
+    description: str | None = None
+    """Who this actor is and why this budget."""
+    assumption: bool = False
+    """True when the budget is an rspcheck assumption, not stated by the source framework."""
+
+
+class ThresholdFunction(Strict):
+    """T(b): the performance that constitutes the capability at budget b.
+
+    Either ``constant`` or ``points`` (pairs ``[budget, value]`` in increasing budget,
+    interpolated linearly in log10 budget and held flat beyond the first and last point).
+    In YAML a bare number is accepted as a constant.
+    """
+
+    constant: Finite | None = None
+    """The same level at every budget."""
+    points: list[tuple[PositiveFloat, Finite]] | None = Field(default=None, min_length=1)
+    """``[[budget, value], ...]`` on the threshold's axis."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: object) -> object:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"constant": data}
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ThresholdFunction:
+        if (self.constant is None) == (self.points is None):
+            raise ValueError("give exactly one of 'constant' or 'points'")
+        return self
+
+    def at(self, budgets: object) -> object:
+        """T at the given budget(s) (numpy array in, array out)."""
+        import numpy as np
+
+        b = np.asarray(budgets, dtype=float)
+        if self.constant is not None:
+            return np.full(b.shape, float(self.constant))
+        xs = np.log10([p[0] for p in self.points or []])
+        ys = np.array([p[1] for p in self.points or []], dtype=float)
+        return np.interp(np.log10(b), xs, ys)
+
+
+RangeEnd = Annotated[float, Field(gt=0, allow_inf_nan=False)] | Id
+
+
+class AssessedRange(Strict):
+    """The budget range a threshold must be assessed over, on the threshold's axis.
+
+    Each end is a number (budget per task) or an actor id (that actor's budget on the axis).
+    ``min`` defaults to the cheapest actor with a budget on the axis.
+    """
+
+    min: RangeEnd | None = None
+    """Lower end: a budget or an actor id."""
+    max: RangeEnd
+    """Upper end: a budget or an actor id, e.g. ``state-programme``."""
+
+
+class Elicitation(Strict):
+    """The least elicitation evidence must have to support ``not_crossed``."""
+
+    scaffolds: list[Id] = Field(default_factory=list)
+    """At least one of these scaffolds must have been evaluated (empty: any)."""
+    min_attempts_per_task: int = Field(default=1, ge=1)
+    """Attempts per task (repeated sampling) the evidence must include."""
+
+
+class Threshold(Strict):
+    """A capability threshold, as a function of inference budget."""
+
+    id: Id
+    """Identifier relations and the report use."""
+    title: str = Field(min_length=1)
+    """What the capability is, in a line."""
+    domain: str = Field(min_length=1)
+    """Risk domain: ``cyber``, ``bio``, ``autonomy``, ..."""
+    level: str | None = None
+    """The framework's level name (``High``, ``Critical``, ``CCL``, ``ASL-3``)."""
+    description: str | None = None
+    """The threshold's meaning in the policy's own words."""
+    evals: list[Id] = Field(min_length=1)
+    """Evals that measure it (as evidence runs name them in ``eval``)."""
+    combine: Literal["any", "all", "mean"] = "any"
+    """How several evals combine: ``any`` crosses when one eval does (max), ``all`` when every
+    one does (min), ``mean`` on their average."""
+    metric: Literal["mean_score"] = "mean_score"
+    """The performance measure: mean over tasks of the per-task score in [0, 1]."""
+    verifiable: bool = False
+    """Whether an attacker can check success (a CTF flag, a unit test); only then can repeated
+    sampling be credited."""
+    axis: Axis = Axis.usd
+    """The budget axis of ``function``, ``alert`` and ``assessed_range``."""
+    assessed_range: AssessedRange
+    """The budgets over which the threshold is assessed."""
+    horizon_minutes: PositiveFloat | None = None
+    """Task horizon the capability concerns, in human minutes; evidence on shorter tasks
+    leaves the rest uncovered."""
+    function: ThresholdFunction = Field(json_schema_extra=_or_number)
+    """T(b): the performance that constitutes the capability at budget b (a number for a
+    constant, or ``{points: [[budget, value], ...]}``)."""
+    alert: ThresholdFunction | None = Field(default=None, json_schema_extra=_or_number)
+    """Early-warning level below T(b), same form as ``function``."""
+    elicitation: Elicitation | None = None
+    """Minimum elicitation for ``not_crossed``."""
+    assumptions: list[str] = Field(default_factory=list)
+    """Numbers or choices that are rspcheck assumptions, not the source framework's."""
+    source: SourceCitation | None = None
+    """Where in the source framework this threshold is defined."""
+
+    @field_validator("function", "alert", mode="before")
+    @classmethod
+    def _number_is_constant(cls, v: object) -> object:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return {"constant": v}
+        return v
+
+
+class Safeguard(Strict):
+    """A safeguard that relations can require (security level, deployment mitigations...)."""
+
+    id: Id
+    """Identifier relations and attestations use."""
+    title: str = Field(min_length=1)
+    """What it is."""
+    description: str | None = None
+    """What must be in place."""
+    sign_off: list[str] = Field(default_factory=list)
+    """Roles that must sign off (e.g. ``CEO``, ``Responsible Scaling Officer``)."""
+    max_attestation_age_days: int | None = Field(default=None, ge=1)
+    """An attestation older than this is stale, even without an expiry date."""
+
+
+class Implies(Strict):
+    """Crossing ``source`` implies ``target`` is crossed (Critical implies High)."""
+
+    source: Id
+    """The stronger threshold."""
+    target: Id
+    """The weaker threshold it implies."""
+
+
+class Requires(Strict):
+    """Crossing ``threshold`` (or being indeterminate on it) requires these safeguards."""
+
+    threshold: Id
+    """The threshold."""
+    safeguards: list[Id] = Field(min_length=1)
+    """Safeguards that must be attested and unexpired."""
+
+
+class Relations(Strict):
+    """How thresholds and safeguards depend on each other; must form an acyclic graph."""
+
+    implies: list[Implies] = Field(default_factory=list)
+    """Implications between thresholds."""
+    requires: list[Requires] = Field(default_factory=list)
+    """Safeguards each threshold requires."""
+
+
+class Gate(Strict):
+    """How the release gate combines threshold results."""
+
+    crossed_without_safeguards: Literal["block", "allow"] = "block"
+    """A crossed threshold that no relation attaches safeguards to: block (default) or allow."""
+    inconsistent_implies: Literal["warn", "block"] = "warn"
+    """A stronger threshold crossed while the one it implies is not: warn or block."""
+
+
+class Pricing(Strict):
+    """How token spend becomes dollars."""
+
+    convention: Literal["list-price-at-eval-date", "fixed"] = "list-price-at-eval-date"
+    """Use each model's list price on the run's date (from the evidence), or the fixed prices
+    given here."""
+    prices: dict[Id, PriceTable] = Field(default_factory=dict)
+    """Fixed prices per model id (for ``fixed``)."""
+
+
+class Decision(Strict):
+    """How evidence becomes a determination."""
+
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    """One-sided confidence level of each bound (0.95: 5% and 95% bounds)."""
+    max_extrapolation_oom: float = Field(default=1.0, ge=0, le=6, allow_inf_nan=False)
+    """How far beyond the largest evaluated budget (orders of magnitude) a curve may be
+    extrapolated."""
+    max_attempts_extrapolation_oom: float = Field(default=1.0, ge=0, le=6, allow_inf_nan=False)
+    """How far beyond the attempts drawn per task (log10 k/n) pass@k may be extrapolated."""
+    repeated_sampling: Literal["none", "oracle", "majority"] = "oracle"
+    """Credit for repeated sampling on verifiable thresholds: none, best-of-k with an oracle
+    verifier (pass@k), or majority vote (needs answers the evidence may lack)."""
+    parallel_attempts: bool = True
+    """On the seconds axis, k attempts run in parallel cost the time of one."""
+    indeterminate_as: Literal["crossed", "block"] = "crossed"
+    """How the gate treats an indeterminate threshold: as crossed (default, fail closed) or
+    as an outright block."""
+    pricing: Pricing = Field(default_factory=Pricing)
+    """The pricing convention."""
+    price_fall_per_year: PositiveFloat | None = None
+    """Expected yearly factor by which the cost of a fixed score falls (10 = ten times cheaper
+    each year); enables time-to-affordability in the report."""
+    bootstrap_replicates: int = Field(default=1000, ge=50, le=100_000)
+    """Bootstrap replicates."""
+
+
+class Waiver(Strict):
+    """An approved exception, with an expiry."""
+
+    id: Id
+    """Identifier."""
+    target: Id
+    """A threshold id (its crossing does not trigger the gate) or a safeguard id (counts as
+    attested)."""
+    justification: str = Field(min_length=1)
+    """Why."""
+    approver: str = Field(min_length=1)
+    """Who approved it."""
+    expires: dt.date
+    """Last day it applies; an expired waiver counts as none."""
+    granted: dt.date | None = None
+    """When it was granted."""
+
+
+class Policy(Strict):
+    """A policy file (``kind: rspcheck-policy``)."""
+
+    kind: Literal["rspcheck-policy"] = "rspcheck-policy"
+    """Marks the file as an rspcheck policy."""
+    format_version: Literal[1] = 1
+    """Version of this format."""
+    metadata: PolicyMetadata
+    """Identity and version."""
+    actors: list[Actor] = Field(default_factory=list)
+    """Reference spenders."""
+    thresholds: list[Threshold] = Field(min_length=1)
+    """Capability thresholds."""
+    safeguards: list[Safeguard] = Field(default_factory=list)
+    """Safeguards relations can require."""
+    relations: Relations = Field(default_factory=Relations)
+    """Implications and requirements."""
+    gate: Gate = Field(default_factory=Gate)
+    """How results combine into the release decision."""
+    decision: Decision = Field(default_factory=Decision)
+    """Statistical and pricing settings."""
+    waivers: list[Waiver] = Field(default_factory=list)
+    """Approved exceptions."""
+
+    def threshold(self, threshold_id: str) -> Threshold | None:
+        return next((t for t in self.thresholds if t.id == threshold_id), None)
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
