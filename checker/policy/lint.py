@@ -8,6 +8,7 @@ all.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 
 import numpy as np
@@ -51,7 +52,7 @@ def resolve_range(policy: Policy, t: Threshold) -> tuple[float, float]:
 
 def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) -> list[Problem]:
     """Every semantic finding in a schema-valid policy, errors and warnings, in file order."""
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(dt.UTC).date()
     found: list[Problem] = []
     found += _duplicates(policy, doc)
     found += _references(policy, doc)
@@ -193,17 +194,17 @@ def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Prob
                     hint="an alert is an early warning: keep it at or below the threshold",
                 )
             )
-    if t.axis == "usd" and policy.decision.pricing.convention == "fixed":
-        if not policy.decision.pricing.prices:
-            out.append(
-                doc.problem(
-                    "axis-unreachable",
-                    "the threshold is on the usd axis but the 'fixed' pricing convention "
-                    "gives no prices",
-                    (*base, "axis"),
-                    hint="add decision.pricing.prices, or use list-price-at-eval-date",
-                )
+    pricing = policy.decision.pricing
+    if t.axis == "usd" and pricing.convention == "fixed" and not pricing.prices:
+        out.append(
+            doc.problem(
+                "axis-unreachable",
+                "the threshold is on the usd axis but the 'fixed' pricing convention "
+                "gives no prices",
+                (*base, "axis"),
+                hint="add decision.pricing.prices, or use list-price-at-eval-date",
             )
+        )
     return out
 
 
@@ -211,7 +212,7 @@ def _function_shape(doc: Document, loc: Loc, fn: ThresholdFunction) -> list[Prob
     out = []
     points = fn.points or []
     budgets = [b for b, _ in points]
-    if any(b2 <= b1 for b1, b2 in zip(budgets, budgets[1:], strict=False)):
+    if any(b2 <= b1 for b1, b2 in itertools.pairwise(budgets)):
         out.append(
             doc.problem(
                 "threshold-points-unsorted",
