@@ -94,6 +94,32 @@ CODES: dict[str, str] = {
     "key-unsupported": "The signing key's type or the certificate's key usage is not supported.",
     "signing-failed": "The PDF could not be signed (or the timestamp authority failed).",
     "output-exists": "An output file exists already and --force was not given.",
+    # -- ingest ------------------------------------------------------------------------
+    "log-truncated": "The log archive is truncated or damaged: its directory or a member lies "
+    "beyond the end of the file.",
+    "log-unreadable": "The file is not an eval log of the named format (e.g. neither a .eval zip "
+    "nor a JSON log).",
+    "log-member-missing": "A member or key the log needs (header.json, the eval object, a results "
+    "file) is missing.",
+    "log-member-corrupt": "A log member does not decompress, fails its checksum, or does not have "
+    "the expected shape.",
+    "log-invalid-json": "A log member, file or line is not valid JSON.",
+    "log-incomplete": "The log stopped early (error, cancelled or crashed); only its completed "
+    "attempts are used.",
+    "log-mixed-models": "One log or run holds attempts made by more than one model.",
+    "run-duplicate": "Two sources claim the same run (or one file was given twice).",
+    "scorer-unknown": "The chosen scorer, metric or filter is not in the log, or several exist "
+    "and one was picked.",
+    "score-unmappable": "A recorded score value cannot be mapped to [0, 1] (an unknown word, a "
+    "list, a dict).",
+    "attempts-skipped": "Some attempt records were left out (errors, unscored, unfinished, "
+    "duplicates); they are counted.",
+    "budget-unmeasured": "The source records no spend (tokens, cost or time): the run has no "
+    "measured budget.",
+    "usage-inconsistent": "Per-attempt usage does not add up to the totals the log records.",
+    "dependency-missing": "An optional dependency this input needs (e.g. pyarrow for Parquet) is "
+    "not installed.",
+    "map-invalid": "A column mapping is malformed or names an unknown field or column.",
 }
 
 
