@@ -1,0 +1,257 @@
+"""``rspcheck verify``: check a signed determination PDF, its inputs, and (later) re-run it."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from checker.cli import app
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(no_args_is_help=True)
+def verify(
+    file: Annotated[Path, typer.Argument(help="The signed determination PDF.", dir_okay=False)],
+    trust: Annotated[
+        list[Path],
+        typer.Option(
+            "--trust",
+            "-t",
+            help="Root certificate (PEM/DER) to trust; repeat for several. Required: a "
+            "signature means nothing without knowing whose root you accept.",
+            dir_okay=False,
+        ),
+    ],
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", "-p", help="Policy file to compare with its recorded digest."),
+    ] = None,
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence", "-e", help="Evidence file to compare with its recorded digest; repeat."
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json-out",
+            help="Write the extracted determination.json here (only if the signature checks pass).",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="text (✓/✗ lines) or json (machine-readable)."),
+    ] = OutputFormat.text,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="ISO-8601",
+            help="Judge the certificate at this time instead of now, e.g. 2026-01-31T12:00:00Z.",
+        ),
+    ] = None,
+    allow_dev_key: Annotated[
+        bool,
+        typer.Option("--allow-dev-key", help="Accept a development signature (rspcheck keygen)."),
+    ] = False,
+    rerun: Annotated[
+        bool,
+        typer.Option(
+            "--rerun",
+            help="Also re-run the determination from --policy and --evidence and compare.",
+        ),
+    ] = False,
+) -> None:
+    """Verify a signed determination PDF: who signed it, that nothing changed, and what it
+    was computed from.
+
+    Checks, each printed as a ✓/✗ line:
+
+    1. the signature is **intact** (no signed byte changed) and covers the **entire file**
+       (nothing appended after signing);
+    2. the signer's certificate **chains to a --trust root** and was **valid** (not expired,
+       not yet valid) at the validation time (now, or --at);
+    3. the PDF carries a valid **determination.json** in its signed revision;
+    4. each --policy/--evidence file has the **sha256 the determination recorded**;
+    5. with --rerun, re-running the determination gives the same result.
+
+    Exit status: **0** everything asked holds; **4** verification failed (each failure is
+    named with its code, see docs/errors.md); **2** bad usage or unreadable files.
+
+    Example:
+
+        rspcheck verify determination.pdf --trust org-root.pem --policy rsp.yaml -e evals.jsonl
+    """
+    from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems
+    from checker.errors import Problem, RspcheckError
+
+    evidence = evidence or []
+    try:
+        when = _parse_time(at)
+        roots = []
+        from checker.report.keys import load_certificates
+
+        for path in trust:
+            roots.extend(load_certificates(path))
+        try:
+            pdf_bytes = file.read_bytes()
+        except OSError as exc:
+            raise RspcheckError.one(
+                "file-not-found", f"cannot read the PDF: {exc.strerror}", file=str(file)
+            ) from None
+        if rerun and (policy is None or not evidence):
+            raise RspcheckError.one(
+                "missing-key",
+                "--rerun needs --policy and at least one --evidence",
+                hint="give the same inputs the determination was made from",
+            )
+    except RspcheckError as err:
+        print_problems(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    from checker.report.verify import match_inputs, verify_pdf
+
+    report = verify_pdf(pdf_bytes, roots, validation_time=when, allow_dev_key=allow_dev_key)
+    det = report.determination_dict()
+    files: dict[str, Path] = {}
+    if policy is not None:
+        files[str(policy)] = policy
+    for e in evidence:
+        files[str(e)] = e
+    input_checks = match_inputs(det, files) if det is not None and files else []
+
+    extra: list[Problem] = [p for c in input_checks if (p := c.problem()) is not None]
+    if files and det is None:
+        extra.append(
+            Problem(
+                "not-a-determination",
+                "the input files cannot be checked: the PDF holds no valid determination",
+            )
+        )
+    rerun_failures: list[Problem] | None = None
+    if rerun:
+        rerun_failures = (
+            _run_rerun(det, policy, evidence) if det is not None and policy is not None else []
+        )
+        extra.extend(rerun_failures)
+
+    failures = [*report.failures, *extra]
+    ok = report.ok and not extra
+
+    wrote: str | None = None
+    if json_out is not None and report.ok and report.determination is not None:
+        json_out.write_bytes(report.determination)
+        wrote = str(json_out)
+
+    if fmt is OutputFormat.json:
+        import json
+
+        doc: dict[str, Any] = {
+            "ok": ok,
+            "file": str(file),
+            "signature": report.to_dict(),
+            "inputs": [_input_dict(c) for c in input_checks],
+            "rerun": None if rerun_failures is None else {"ok": not rerun_failures},
+            "failures": [p.to_dict() for p in failures],
+            "determination_written_to": wrote,
+        }
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+    else:
+        mark = _marks()
+        typer.echo(f"{file}")
+        for passed, line in report.checks():
+            typer.echo(f"  {mark[passed]} {line}")
+        for c in input_checks:
+            typer.echo(f"  {mark[c.ok]} {c.line()}")
+        if rerun_failures is not None:
+            typer.echo(f"  {mark[not rerun_failures]} re-run gives the recorded result")
+        if wrote:
+            typer.echo(f"  determination.json written to {wrote}")
+        elif json_out is not None:
+            typer.echo("  determination.json NOT written: the signature checks failed", err=True)
+        if ok:
+            typer.echo(f"OK: {report.summary().removeprefix('OK: ')}")
+        else:
+            typer.echo(f"FAILED: {len(failures)} check(s) failed")
+            print_problems(RspcheckError(failures))
+    if not ok:
+        raise typer.Exit(EXIT_VERIFY_FAILED)
+
+
+def _parse_time(at: str | None) -> Any:
+    import datetime as dt
+
+    from checker.errors import RspcheckError
+
+    if at is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        raise RspcheckError.one(
+            "invalid-value",
+            f"--at {at!r} is not an ISO 8601 time",
+            hint="e.g. 2026-01-31T12:00:00Z",
+        ) from None
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
+def _marks() -> dict[bool | None, str]:
+    import sys
+
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗·".encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        return {True: "OK  ", False: "FAIL", None: "    "}
+    return {True: "✓", False: "✗", None: "·"}
+
+
+def _input_dict(c: Any) -> dict[str, Any]:
+    return {
+        "file": c.label,
+        "status": c.status,
+        "sha256": c.actual_sha256,
+        "recorded_name": c.recorded_name,
+        "recorded_role": c.recorded_role,
+        "recorded_sha256": c.recorded_sha256,
+        "matched_by": c.matched_by,
+    }
+
+
+# -- re-run hook ---------------------------------------------------------------------------
+# HOOK (owned by the engine): ``checker.engine.rerun.rerun_hook(determination: dict,
+# policy_path: Path, evidence_paths: list[Path]) -> list[checker.errors.Problem]`` recomputes
+# the determination from the inputs and returns one Problem (code ``rerun-mismatch``) per
+# difference, or [] when the result is the same. Until that module exists, --rerun reports
+# ``rerun-unavailable``.
+
+
+def _run_rerun(det: dict[str, Any], policy: Path, evidence: list[Path]) -> list[Any]:
+    from checker.errors import Problem
+
+    try:
+        from checker.engine.rerun import rerun_hook  # type: ignore[import-not-found]
+    except ImportError as exc:  # no module yet, or no rerun_hook in it
+        if isinstance(exc, ModuleNotFoundError) and exc.name not in (
+            "checker.engine.rerun",
+            "checker.engine",
+        ):
+            raise  # a dependency of the engine is missing: a real bug, show it
+        return [
+            Problem(
+                "rerun-unavailable",
+                "re-running determinations is not available in this build of rspcheck",
+                hint="drop --rerun; the signature and input digests are still checked",
+            )
+        ]
+    return list(rerun_hook(det, policy, list(evidence)))

@@ -1,0 +1,266 @@
+"""HTML → PDF/A-3b with attached files, byte for byte reproducible.
+
+This module is the only place rspcheck calls WeasyPrint. Two entry points:
+
+* :func:`html_to_pdf` renders any HTML with any attachments (the primitive).
+* :func:`determination_pdf` renders the determination's HTML with its JSON attached as
+  ``determination.json`` (the one call the report writer needs); sign the result with
+  :func:`checker.report.signing.sign_pdf`.
+
+Reproducibility. For the same HTML, attachments, ``created`` and ``identifier`` (and the same
+WeasyPrint, fontTools and font files), the bytes are identical across runs and processes:
+
+* the attachments' dates are ``created`` (WeasyPrint defaults them to *now*);
+* the document's ``/CreationDate`` and ``/ModDate`` are ``created`` unless the HTML sets
+  ``dcterms.created``/``dcterms.modified`` itself;
+* ``/ID`` is the caller's ``identifier``;
+* without ``libharfbuzz-subset0`` WeasyPrint subsets fonts with fontTools, which stamps each
+  subset's ``head.modified`` with the current time unless ``SOURCE_DATE_EPOCH`` is set; so the
+  write runs with ``SOURCE_DATE_EPOCH`` = ``created`` (process-wide, under a lock, restored
+  after). With HarfBuzz subsetting the font's own dates are kept and the variable is harmless.
+
+Resources. The HTML may load images and stylesheets only as ``data:`` URIs or as files inside
+``base_url`` (a local directory). Anything else (``http:``, ``https:``, ``ftp:``, a ``file:``
+outside the base, ``..`` escapes through symlinks) is refused and the render fails with
+``pdf-resource-blocked``, so a template can neither phone home nor read ``~/.ssh``.
+
+WeasyPrint is imported inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from checker.errors import RspcheckError
+
+#: The attachment name a determination PDF must carry (see :mod:`checker.report.verify`).
+DETERMINATION_NAME = "determination.json"
+#: The value of the top-level ``"kind"`` key that marks a JSON object as a determination.
+DETERMINATION_KIND = "rspcheck-determination"
+#: The PDF variant rspcheck writes: PDF/A-3 allows arbitrary associated files (the JSON).
+PDF_VARIANT = "pdf/a-3b"
+
+_ENV_LOCK = threading.Lock()
+
+
+class Attachment(NamedTuple):
+    """A file to embed in the PDF as an associated file (a plain tuple works too)."""
+
+    name: str
+    """File name shown by PDF viewers and used to find it again, e.g. ``determination.json``."""
+    data: bytes
+    """The exact bytes; they come back out byte for byte."""
+    description: str = ""
+    """One line shown next to the file in viewers."""
+    mime: str = "application/octet-stream"
+    """MIME type, written as the embedded file's ``/Subtype``."""
+    relationship: str = "Data"
+    """PDF/A-3 ``/AFRelationship``: ``Data``, ``Source``, ``Alternative``, ``Supplement``…"""
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    attachments: Sequence[Attachment | tuple[Any, ...]] = (),
+    created: dt.datetime,
+    identifier: bytes,
+    base_url: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """Render ``html`` to PDF/A-3b bytes with ``attachments`` as associated files.
+
+    :param html: The whole document. ``<title>`` and ``<meta name=author|description|
+        keywords|generator>`` become the PDF's metadata.
+    :param attachments: :class:`Attachment`\\ s or ``(name, data, description, mime)`` tuples.
+    :param created: The document's time (timezone-aware). It fixes every date in the file.
+    :param identifier: The file's ``/ID``: the same inputs with the same identifier give the
+        same bytes. :func:`determination_pdf` derives it from the JSON.
+    :param base_url: A local directory the HTML may load files from (relative URLs resolve
+        against it). ``None``: only ``data:`` URIs.
+    :raises RspcheckError: ``pdf-resource-blocked`` when the HTML asks for a URL outside what
+        is allowed; ``pdf-render-failed`` when WeasyPrint cannot render it; ``invalid-value``
+        for a naive ``created``, an empty identifier or a malformed attachment.
+    """
+    if created.tzinfo is None or created.utcoffset() is None:
+        raise RspcheckError.one(
+            "invalid-value",
+            "html_to_pdf needs a timezone-aware `created` datetime",
+            hint="pass e.g. datetime.now(timezone.utc)",
+        )
+    if not isinstance(identifier, bytes) or not identifier:
+        raise RspcheckError.one("invalid-value", "html_to_pdf needs a non-empty bytes identifier")
+    created = created.astimezone(dt.UTC).replace(microsecond=0)
+    atts = [_as_attachment(a) for a in attachments]
+    names = [a.name for a in atts]
+    if len(set(names)) != len(names):
+        raise RspcheckError.one("duplicate-id", f"two attachments share a name: {names}")
+
+    import weasyprint  # lazy: ~1.5 s to import
+
+    fetcher = _restricted_fetcher(base_url)
+    w_atts = [
+        weasyprint.Attachment(
+            url=_data_url(a.data, a.mime),
+            url_fetcher=fetcher,
+            name=a.name,
+            description=a.description,
+            created=created,
+            modified=created,
+            relationship=a.relationship,
+        )
+        for a in atts
+    ]
+    base = None if base_url is None else str(Path(base_url).resolve()) + os.sep
+    try:
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        meta = document.metadata
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta.created = meta.created or stamp
+        meta.modified = meta.modified or stamp
+        with _source_date_epoch(int(created.timestamp())):
+            pdf = document.write_pdf(
+                attachments=w_atts, pdf_identifier=identifier, pdf_variant=PDF_VARIANT
+            )
+    except RspcheckError:
+        raise
+    except Exception as exc:  # WeasyPrint raises many types; the user needs one message
+        raise RspcheckError.one(
+            "pdf-render-failed", f"WeasyPrint could not render the HTML: {exc}"
+        ) from exc
+    if fetcher.blocked:
+        raise RspcheckError.one(
+            "pdf-resource-blocked",
+            "the HTML asks for resources outside the allowed base: "
+            + ", ".join(sorted(set(fetcher.blocked))),
+            hint="inline them as data: URIs, or put them inside base_url",
+        )
+    if fetcher.failed:
+        raise RspcheckError.one(
+            "pdf-render-failed",
+            "the HTML refers to resources that could not be read: "
+            + ", ".join(sorted(set(fetcher.failed))),
+        )
+    return bytes(pdf)
+
+
+def determination_pdf(
+    html: str,
+    determination_json: bytes,
+    *,
+    created: dt.datetime,
+    extra_attachments: Sequence[Attachment | tuple[Any, ...]] = (),
+    base_url: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """Render a determination: ``html`` with ``determination_json`` attached as
+    ``determination.json`` (``/AFRelationship /Data``, ``application/json``).
+
+    The JSON must be a JSON object with ``"kind": "rspcheck-determination"`` (what
+    :func:`checker.report.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
+    sha256, so the same determination and HTML always give the same bytes.
+
+    :raises RspcheckError: ``not-a-determination`` when the JSON does not meet the contract,
+        plus whatever :func:`html_to_pdf` raises.
+    """
+    from checker.report.verify import parse_determination  # light: no pyHanko at import
+
+    parse_determination(determination_json)  # raises not-a-determination
+    digest = hashlib.sha256(determination_json).digest()
+    att = Attachment(
+        DETERMINATION_NAME,
+        bytes(determination_json),
+        "rspcheck determination (machine-readable; the signed source of this report)",
+        "application/json",
+        "Data",
+    )
+    return html_to_pdf(
+        html,
+        attachments=[att, *extra_attachments],
+        created=created,
+        identifier=b"rspcheck-" + digest[:16].hex().encode(),
+        base_url=base_url,
+    )
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The byte form rspcheck uses for JSON it attaches: sorted keys, UTF-8, trailing newline."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _as_attachment(a: Attachment | tuple[Any, ...]) -> Attachment:
+    try:
+        att = a if isinstance(a, Attachment) else Attachment(*a)
+    except TypeError as exc:
+        raise RspcheckError.one("invalid-value", f"malformed attachment: {exc}") from None
+    if not isinstance(att.name, str) or not att.name or "/" in att.name:
+        raise RspcheckError.one("invalid-value", f"bad attachment name {att.name!r}")
+    if not isinstance(att.data, bytes | bytearray | memoryview):
+        raise RspcheckError.one("wrong-type", f"attachment {att.name!r}: data must be bytes")
+    if "/" not in att.mime or any(c in att.mime for c in " ;,\n"):
+        raise RspcheckError.one("invalid-value", f"attachment {att.name!r}: bad MIME {att.mime!r}")
+    return att._replace(data=bytes(att.data))
+
+
+def _data_url(data: bytes, mime: str) -> str:
+    # WeasyPrint takes the attachment's MIME type from its source's Content-Type; a data:
+    # URL carries it exactly and needs no file or network.
+    import base64
+
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@contextlib.contextmanager
+def _source_date_epoch(seconds: int) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` for the duration of a write (process-wide, hence the lock)."""
+    with _ENV_LOCK:
+        old = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+        try:
+            yield
+        finally:
+            if old is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _restricted_fetcher(base_url: str | os.PathLike[str] | None) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files under ``base_url`` only."""
+    from weasyprint.urls import URLFetcher
+
+    root = None if base_url is None else Path(base_url).resolve()
+
+    class _Restricted(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self.blocked: list[str] = []
+            self.failed: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            shown = url if len(url) < 120 else url[:60] + "…"
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file" and root is not None:
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(root):
+                    try:
+                        return super().fetch(path.as_uri(), headers)
+                    except Exception:
+                        self.failed.append(shown)
+                        raise
+            self.blocked.append(shown)
+            raise ValueError(f"rspcheck does not allow fetching {shown}")
+
+    return _Restricted()

@@ -1,0 +1,268 @@
+"""Sign and verify: every way a determination PDF can be wrong is told apart."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from checker.errors import CODES
+from checker.report import (
+    check_input_digests,
+    extract_determination,
+    html_to_pdf,
+    load_signer,
+    match_inputs,
+    sign_pdf,
+    verify_pdf,
+)
+from checker.report.keys import DEV_ORGANIZATION
+
+
+def _sign(pdf: bytes, party) -> bytes:
+    signer = load_signer(party.key_path, party.cert_path, passphrase=None)
+    return sign_pdf(pdf, signer, reason="test", location="tests")
+
+
+def test_sign_and_verify_ok(signed_pdf, unsigned_pdf, pki, determination_bytes):
+    r = verify_pdf(signed_pdf, [pki.root.cert])
+    assert r.ok, r.summary()
+    assert r.failures == ()
+    assert (r.signed, r.intact, r.valid, r.trusted, r.chains_to_trust_root) == (True,) * 5
+    assert r.covers_entire_file and not r.modified_after_signing
+    assert not (r.cert_expired or r.cert_not_yet_valid or r.dev_key)
+    assert r.signer_subject == "O=rspcheck test PKI,CN=Test Signer"
+    assert r.signing_time is not None and abs(r.signing_time - r.validation_time).seconds < 600
+    assert r.determination == determination_bytes
+    assert r.summary().startswith("OK: signed by")
+    assert r.to_dict()["determination"]["kind"] == "rspcheck-determination"
+    # PAdES, and the rendered bytes are an exact prefix of the signed file
+    assert b"/ETSI.CAdES.detached" in signed_pdf
+    assert signed_pdf.startswith(unsigned_pdf)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.signed = False  # type: ignore[misc]
+
+
+def test_signing_keeps_pdfa(signed_pdf):
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(signed_pdf)).trailer["/Root"]
+    assert "/Version" not in root or root["/Version"] == "/1.7"  # RSA: no PDF 2.0 bump
+    assert b'pdfaid:part="3"' in root["/Metadata"].get_object().get_data()
+    field = root["/AcroForm"]["/Fields"][0].get_object()
+    assert field["/FT"] == "/Sig"
+    assert [float(x) for x in field["/Rect"]] == [0, 0, 0, 0]  # invisible
+
+
+def test_attachment_round_trip_after_signing(signed_pdf, determination_bytes):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pypdf import PdfReader
+
+    assert PdfReader(io.BytesIO(signed_pdf)).attachments["determination.json"] == [
+        determination_bytes
+    ]
+    names = PdfFileReader(io.BytesIO(signed_pdf)).root["/Names"]["/EmbeddedFiles"]["/Names"]
+    assert names[1]["/EF"]["/F"].data == determination_bytes
+    assert extract_determination(signed_pdf) == determination_bytes
+
+
+def _byte_range(pdf: bytes) -> list[int]:
+    m = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", pdf)
+    assert m
+    return [int(x) for x in m.groups()]
+
+
+@pytest.mark.parametrize("where", ["header-comment", "middle-of-signed-range"])
+def test_one_byte_tamper_is_detected(signed_pdf, pki, where):
+    start, length, _, _ = _byte_range(signed_pdf)
+    pos = 10 if where == "header-comment" else start + length // 2  # binary comment / a stream
+    assert start <= pos < start + length
+    tampered = bytearray(signed_pdf)
+    tampered[pos] ^= 0x01
+    r = verify_pdf(bytes(tampered), [pki.root.cert])
+    assert not r.ok
+    assert r.intact is False and r.trusted is False
+    assert r.codes == ["signature-tampered"]
+    assert r.chains_to_trust_root  # the signer is still who it was: only the bytes changed
+
+
+def test_wrong_trust_root_is_untrusted(signed_pdf, pki):
+    r = verify_pdf(signed_pdf, [pki.stranger_root.cert])
+    assert r.intact and r.valid and not r.trusted and not r.chains_to_trust_root
+    assert r.codes == ["signer-untrusted"]
+    r = verify_pdf(signed_pdf, [])
+    assert r.codes == ["signer-untrusted"]
+
+
+def test_pinning_the_signer_certificate_itself_works(signed_pdf, pki):
+    # a trust anchor need not be self-signed: --trust signer.pem pins exactly that certificate
+    assert verify_pdf(signed_pdf, [pki.leaf.cert]).ok
+
+
+def test_expired_certificate(unsigned_pdf, pki):
+    signed = _sign(unsigned_pdf, pki.expired)
+    r = verify_pdf(signed, [pki.root.cert])
+    assert r.intact and r.chains_to_trust_root and r.cert_expired and not r.trusted
+    assert r.codes == ["certificate-expired"]
+    # the same file judged at a time inside the certificate's window is fine
+    inside = pki.expired.cert.not_valid_before_utc + dt.timedelta(days=10)
+    assert verify_pdf(signed, [pki.root.cert], validation_time=inside).ok
+
+
+def test_validation_time_outside_the_window(signed_pdf, pki):
+    late = pki.leaf.cert.not_valid_after_utc + dt.timedelta(days=1)
+    r = verify_pdf(signed_pdf, [pki.root.cert], validation_time=late)
+    assert r.codes == ["certificate-expired"] and r.cert_expired
+    early = pki.leaf.cert.not_valid_before_utc - dt.timedelta(days=1)
+    r = verify_pdf(signed_pdf, [pki.root.cert], validation_time=early)
+    assert r.codes == ["certificate-not-yet-valid"] and r.cert_not_yet_valid
+
+
+def test_unsigned_pdf(unsigned_pdf, pki, determination_bytes):
+    r = verify_pdf(unsigned_pdf, [pki.root.cert])
+    assert not r.ok and not r.signed and r.is_pdf
+    assert r.codes == ["pdf-unsigned"]
+    assert r.determination == determination_bytes  # readable, but vouched for by no one
+
+
+def test_strangers_pdf_is_not_a_determination(pki, created):
+    other = html_to_pdf(
+        "<p>a signed PDF, but not ours</p>",
+        attachments=[("results.json", b'{"kind": "other"}', "", "application/json")],
+        created=created,
+        identifier=b"stranger",
+    )
+    r = verify_pdf(_sign(other, pki.leaf), [pki.root.cert])
+    assert r.intact and r.trusted and not r.ok
+    assert r.codes == ["not-a-determination"]
+    plain = html_to_pdf("<p>no attachments</p>", created=created, identifier=b"s2")
+    assert verify_pdf(_sign(plain, pki.leaf), [pki.root.cert]).codes == ["not-a-determination"]
+    wrong_kind = html_to_pdf(
+        "<p>x</p>",
+        attachments=[("determination.json", b'{"kind": "other"}', "", "application/json")],
+        created=created,
+        identifier=b"s3",
+    )
+    r = verify_pdf(_sign(wrong_kind, pki.leaf), [pki.root.cert])
+    assert r.codes == ["not-a-determination"] and "kind" in r.failures[0].msg
+
+
+@pytest.mark.parametrize("tail", [b"\n%garbage after signing\n", b"X" * 10])
+def test_bytes_appended_after_signing(signed_pdf, pki, tail):
+    r = verify_pdf(signed_pdf + tail, [pki.root.cert])
+    assert not r.ok and r.modified_after_signing and not r.covers_entire_file
+    assert "modified-after-signing" in r.codes
+
+
+def test_revision_appended_after_signing(signed_pdf, pki, determination_bytes):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    info = w.trailer["/Info"]
+    info["/Title"] = generic.TextStringObject("changed after signing")
+    w.update_container(info)
+    out = io.BytesIO()
+    w.write(out)
+    r = verify_pdf(out.getvalue(), [pki.root.cert])
+    assert r.intact and not r.ok and r.codes == ["modified-after-signing"]
+    assert r.determination == determination_bytes  # read from the signed revision
+
+
+def test_garbage_is_not_a_pdf(pki):
+    for junk in (b"", b"hello world", b"%PDF-1.7\n garbage", bytes(range(256)) * 40):
+        r = verify_pdf(junk, [pki.root.cert])
+        assert not r.ok and r.codes == ["not-a-pdf"] and r.is_pdf is False
+
+
+def test_dev_key_is_flagged(unsigned_pdf, tmp_path):
+    from checker.report import load_certificates, make_dev_ca
+
+    dev = make_dev_ca(tmp_path / "dev")
+    signed = _sign_paths(unsigned_pdf, dev.signer_key, dev.signer_cert)
+    roots = load_certificates(dev.root_cert)
+    r = verify_pdf(signed, roots)
+    assert r.dev_key and r.trusted and r.codes == ["signed-with-dev-key"]
+    assert DEV_ORGANIZATION in (r.signer_subject or "")
+    r = verify_pdf(signed, roots, allow_dev_key=True)
+    assert r.ok and r.dev_key and "development key" in r.summary()
+
+
+def _sign_paths(pdf, key, cert):
+    return sign_pdf(pdf, load_signer(key, cert, passphrase=None), reason="r", location="l")
+
+
+def test_timestamped_signature(unsigned_pdf, pki):
+    from asn1crypto import keys as a_keys
+    from asn1crypto import x509 as a_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    # the test root doubles as TSA (fine for a dummy; real TSAs have their own chain)
+    tsa = DummyTimeStamper(
+        tsa_cert=a_x509.Certificate.load(pki.root.cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=a_keys.PrivateKeyInfo.load(
+            pki.root.key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+    signer = load_signer(pki.leaf.key_path, pki.leaf.cert_path, passphrase=None)
+    signed = sign_pdf(unsigned_pdf, signer, reason="r", location="l", timestamper=tsa)
+    r = verify_pdf(signed, [pki.root.cert])
+    assert r.ok, r.summary()
+    assert r.timestamped and r.timestamp_ok is True
+    assert "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in (r.pyhanko_summary or "")
+
+
+def test_input_digests(signed_pdf, pki, inputs_dir, tmp_path):
+    det = verify_pdf(signed_pdf, [pki.root.cert]).determination_dict()
+    files = {"policy.yaml": inputs_dir / "policy.yaml", "evals.jsonl": inputs_dir / "evals.jsonl"}
+    assert check_input_digests(det, files) == []
+    assert [c.matched_by for c in match_inputs(det, files)] == ["sha256", "sha256"]
+
+    changed = tmp_path / "evals.jsonl"
+    changed.write_text('{"run": "r1", "score": 0.43}\n')
+    renamed = tmp_path / "policy-copy.yaml"
+    renamed.write_bytes((inputs_dir / "policy.yaml").read_bytes())
+    stranger = tmp_path / "other.csv"
+    stranger.write_text("a,b\n")
+    problems = check_input_digests(
+        det,
+        {
+            "evals.jsonl": changed,
+            "copy": renamed,
+            "other.csv": stranger,
+            "gone": tmp_path / "gone.txt",
+        },
+    )
+    assert [p.code for p in problems] == ["input-mismatch", "input-unrecorded", "file-not-found"]
+    mismatch = problems[0]
+    recorded = det["inputs"][1]["sha256"]
+    assert "evals.jsonl" in mismatch.msg and recorded in mismatch.msg
+    import hashlib
+
+    assert hashlib.sha256(changed.read_bytes()).hexdigest() in mismatch.msg
+
+
+def test_every_code_used_is_declared(signed_pdf, pki):
+    # a Problem with an undeclared code raises; spot-check the report paths once more
+    for code in (
+        "signature-tampered",
+        "signer-untrusted",
+        "certificate-expired",
+        "certificate-not-yet-valid",
+        "pdf-unsigned",
+        "not-a-determination",
+        "modified-after-signing",
+        "not-a-pdf",
+        "input-mismatch",
+        "signed-with-dev-key",
+        "rerun-unavailable",
+    ):
+        assert code in CODES
