@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import types
+import typing
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class Axis(StrEnum):
@@ -27,16 +30,50 @@ class Axis(StrEnum):
 
 UNITS: dict[Axis, str] = {Axis.tokens: "tokens", Axis.usd: "USD", Axis.seconds: "s"}
 
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+def reject_bool(value: Any) -> Any:
+    """Refuse ``true``/``false`` where a number belongs (pydantic would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "Input should be a number, not a boolean")
+    return value
+
+
+NotBool = BeforeValidator(reject_bool)
+"""Annotate a number type with this so a YAML ``true`` is a wrong type, not 1.0."""
+
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBool]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBool]
+
+
+def _takes_number(tp: Any) -> bool:
+    """Whether a field annotation accepts int or float (and not bool) anywhere at its top."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _takes_number(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        return bool not in args and any(_takes_number(a) for a in args)
+    if origin is typing.Literal:
+        return any(type(a) in (int, float) for a in typing.get_args(tp))
+    return tp in (int, float)
 
 
 class Strict(BaseModel):
-    """Base of every file-format model: unknown keys are errors, NaN/inf never accepted."""
+    """Base of every file-format model: unknown keys are errors, NaN/inf never accepted,
+    booleans never accepted as numbers."""
 
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, frozen=True, use_attribute_docstrings=True
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _takes_number(field.annotation):
+                reject_bool(value)
+        return value
 
 
 class PriceTable(Strict):

@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from checker.budget import Axis, PositiveFloat, PriceTable, Strict
+from checker.budget import Axis, NotBool, PositiveFloat, PriceTable, Strict
 from checker.evidence.model import Id
 
-Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NotBool]
 """A performance level in [0, 1]."""
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False), NotBool]
 
 
 def _or_number(schema: dict[str, object]) -> None:
@@ -138,7 +138,7 @@ class ThresholdFunction(Strict):
         return np.interp(np.log10(b), xs, ys)
 
 
-RangeEnd = Annotated[float, Field(gt=0, allow_inf_nan=False)] | Id
+RangeEnd = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBool] | Id
 
 
 class AssessedRange(Strict):
