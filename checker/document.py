@@ -43,19 +43,29 @@ class Document:
     sha256: str
     """Digest of the file's bytes."""
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    """1-based (line, column) of each key path's value; key paths of mapping keys too."""
+    """1-based (line, column) of each key path's value."""
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """1-based (line, column) of the key itself, for key paths that end in a mapping key."""
 
-    def position(self, loc: Loc) -> tuple[int | None, int | None]:
-        """Line and column for a key path, falling back to its nearest located parent."""
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column for a key path, falling back to its nearest located parent.
+
+        With ``key=True`` the mapping key's own position is preferred (an unknown or
+        misspelt key is wrong at the key, not at its value).
+        """
+        if key and tuple(loc) in self.key_positions:
+            return self.key_positions[tuple(loc)]
         for cut in range(len(loc), -1, -1):
             pos = self.positions.get(tuple(loc[:cut]))
             if pos is not None:
                 return pos
         return None, None
 
-    def problem(self, code: str, msg: str, loc: Loc = (), **kw: Any) -> Problem:
-        """A problem located at ``loc`` in this document."""
-        line, col = self.position(loc)
+    def problem(
+        self, code: str, msg: str, loc: Loc = (), *, at_key: bool = False, **kw: Any
+    ) -> Problem:
+        """A problem located at ``loc`` in this document (at its key with ``at_key``)."""
+        line, col = self.position(loc, key=at_key)
         return Problem(code, msg, file=self.file, line=line, column=col, loc=tuple(loc), **kw)
 
 
@@ -170,7 +180,13 @@ def parse_document(raw: bytes, file: str) -> Document:
             column=node.start_mark.column + 1,
             hint="start the file with keys such as 'kind:' and 'metadata:'",
         )
-    return Document(data=data, file=file, sha256=digest, positions=builder.positions)
+    return Document(
+        data=data,
+        file=file,
+        sha256=digest,
+        positions=builder.positions,
+        key_positions=builder.key_positions,
+    )
 
 
 class _Builder:
@@ -179,6 +195,7 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Loc, tuple[int, int]] = {}
+        self.key_positions: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.visited = 0
         self.aliases_seen = False
@@ -292,7 +309,7 @@ class _Builder:
                 key = str(key)
             child = (*loc, key)
             if key in out:
-                first = self.positions.get(child, (None, None))[0]
+                first = self.key_positions.get(child, (None, None))[0]
                 self._fail(
                     "yaml-duplicate-key",
                     f"key {key!r} appears twice in this mapping (first on line {first})",
@@ -304,6 +321,10 @@ class _Builder:
             self.positions[child] = (
                 value_node.start_mark.line + 1,
                 value_node.start_mark.column + 1,
+            )
+            self.key_positions[child] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
             )
             out[key] = self.build(value_node, child, depth + 1)
         return out

@@ -66,6 +66,7 @@ def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Pr
             "unknown-key",
             f"unknown key {loc[-1]!r}",
             loc,
+            at_key=True,
             hint=hint or f"allowed keys here: {allowed}",
         )
     if kind == "missing":
