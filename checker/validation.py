@@ -57,6 +57,7 @@ def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Pr
     ctx = err.get("ctx") or {}
     value = err.get("input")
     field = _field_name(loc)
+    name = _element_name(loc)
 
     if kind == "extra_forbidden":
         options = _fields_at(model, loc[:-1])
@@ -79,17 +80,17 @@ def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Pr
     if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return doc.problem(
             "not-finite",
-            f"{field} is {value!r}; NaN and infinity are not accepted",
+            f"{name} is {value!r}; NaN and infinity are not accepted",
             loc,
             hint="give a finite number, or leave the value out if it was not measured",
         )
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return _range_problem(doc, loc, kind, ctx, value, field)
+        return _range_problem(doc, loc, kind, ctx, value, field, name)
     if kind in ("literal_error", "enum"):
         expected = ctx.get("expected", "")
         return doc.problem(
             "invalid-value",
-            f"{field} is {value!r}; expected {expected}",
+            f"{name} is {value!r}; expected {expected}",
             loc,
             hint=did_you_mean(str(value), _literal_options(str(expected)))
             or f"use one of {expected}",
@@ -101,43 +102,51 @@ def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Pr
     ):
         return doc.problem(
             "wrong-type",
-            f"{field}: {err['msg'].lower()}, got {_describe(value)}",
+            f"{name}: {err['msg'].lower()}, got {_describe(value)}",
             loc,
             hint=_type_hint(kind),
         )
     if kind == "value_error":
         msg = str(ctx.get("error", err["msg"]))
-        return doc.problem("invalid-value", f"{field}: {msg}", loc)
-    return doc.problem("invalid-value", f"{field}: {err['msg']}", loc)
+        return doc.problem("invalid-value", f"{name}: {msg}", loc)
+    return doc.problem("invalid-value", f"{name}: {err['msg']}", loc)
 
 
 def _range_problem(
-    doc: Document, loc: Loc, kind: str, ctx: dict[str, Any], value: Any, field: str
+    doc: Document,
+    loc: Loc,
+    kind: str,
+    ctx: dict[str, Any],
+    value: Any,
+    field: str,
+    name: str,
 ) -> Problem:
     bound = next(iter(ctx.values()), None)
     if field in ("score", "value", "alpha") or (kind.startswith("less") and bound == 1):
         return doc.problem(
             "score-out-of-range",
-            f"{field} is {value!r}; scores and probabilities lie in [0, 1]",
+            f"{name} is {value!r}; scores and probabilities lie in [0, 1]",
             loc,
-            hint="map the harness's scores to [0, 1] (e.g. divide by the maximum)",
+            hint="map the harness's scores to [0, 1] (e.g. divide by the maximum)"
+            if field == "score"
+            else "give a number between 0 and 1 (e.g. 0.95)",
         )
     if kind == "greater_than" and bound == 0:
         return doc.problem(
             "nonpositive-budget",
-            f"{field} is {value!r}; it must be greater than 0",
+            f"{name} is {value!r}; it must be greater than 0",
             loc,
             hint="budgets are per task and positive (e.g. 10 for $10); log scales need > 0",
         )
     if kind == "greater_than_equal" and bound == 0:
         return doc.problem(
             "negative-value",
-            f"{field} is {value!r}; it cannot be negative",
+            f"{name} is {value!r}; it cannot be negative",
             loc,
             hint="counts, costs and durations are >= 0; leave the value out if unknown",
         )
     word = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<"}.get(kind, "<=")
-    return doc.problem("invalid-value", f"{field} is {value!r}; it must be {word} {bound}", loc)
+    return doc.problem("invalid-value", f"{name} is {value!r}; it must be {word} {bound}", loc)
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
@@ -152,6 +161,24 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
 
 
 _BRANCH_TAGS = {"float", "int", "str", "bool", "constrained-float", "constrained-str", "tuple"}
+
+
+#: Names of the members of fixed-size pairs, by the field holding a list of them.
+_PAIR_MEMBERS = {"points": ("budget", "value")}
+
+
+def _element_name(loc: Loc) -> str:
+    """The field with the list indices that follow it: ``points[1] value``, ``evals[2]``."""
+    tail: list[int] = []
+    for part in reversed(loc):
+        if isinstance(part, int):
+            tail.insert(0, part)
+            continue
+        members = _PAIR_MEMBERS.get(part)
+        if members and len(tail) == 2 and tail[1] < len(members):
+            return f"{part}[{tail[0]}] {members[tail[1]]}"
+        return part + "".join(f"[{i}]" for i in tail)
+    return "value"
 
 
 def _field_name(loc: Loc) -> str:
