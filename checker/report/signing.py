@@ -54,11 +54,11 @@ def sign_pdf(
     if timestamp_url and timestamper is not None:
         raise RspcheckError.one("invalid-value", "give timestamp_url or timestamper, not both")
     if timestamp_url:
-        # the requests-based client: sign_pdf runs its own event loop, and aiohttp's
-        # session would outlive it
-        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+        # pyHanko's aiohttp client opens and closes a session per request, so it is safe
+        # with the event loop that the synchronous sign_pdf runs
+        from pyhanko.sign.timestamps import HTTPTimeStamper
 
-        timestamper = RequestsHTTPTimeStamper(timestamp_url, timeout=30)
+        timestamper = HTTPTimeStamper(timestamp_url, timeout=30)
 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)

@@ -188,8 +188,10 @@ def determination_bytes(inputs_dir: Path) -> bytes:
     return canonical_json(
         {
             "kind": "rspcheck-determination",
-            "rspcheck_version": "0.1.0",
-            "verdict": "allow",
+            "format_version": 1,
+            "tool_version": "0.1.0",
+            "seed": 20260115,
+            "as_of": "2026-01-15",
             "inputs": [
                 {
                     "role": "policy",
@@ -202,7 +204,7 @@ def determination_bytes(inputs_dir: Path) -> bytes:
                     "sha256": _sha(inputs_dir / "evals.jsonl"),
                 },
             ],
-            "note": "non-ASCII survives: ≥ 0.8 — ✓",
+            "caveats": ["non-ASCII survives: ≥ 0.8 — ✓"],
         }
     )
 

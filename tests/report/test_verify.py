@@ -195,14 +195,15 @@ def _sign_paths(pdf, key, cert):
     return sign_pdf(pdf, load_signer(key, cert, passphrase=None), reason="r", location="l")
 
 
-def test_timestamped_signature(unsigned_pdf, pki):
+@pytest.fixture(scope="module")
+def dummy_tsa(pki):
     from asn1crypto import keys as a_keys
     from asn1crypto import x509 as a_x509
     from cryptography.hazmat.primitives import serialization
     from pyhanko.sign.timestamps import DummyTimeStamper
 
     # the test root doubles as TSA (fine for a dummy; real TSAs have their own chain)
-    tsa = DummyTimeStamper(
+    return DummyTimeStamper(
         tsa_cert=a_x509.Certificate.load(pki.root.cert.public_bytes(serialization.Encoding.DER)),
         tsa_key=a_keys.PrivateKeyInfo.load(
             pki.root.key.private_bytes(
@@ -212,12 +213,57 @@ def test_timestamped_signature(unsigned_pdf, pki):
             )
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def tsa_url(dummy_tsa):
+    """An RFC 3161 timestamp authority on the loopback interface, answering over HTTP."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from asn1crypto import tsp
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = dummy_tsa.request_tsa_response(req).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("via", ["timestamper", "timestamp_url"])
+def test_timestamped_signature(unsigned_pdf, pki, dummy_tsa, tsa_url, via):
     signer = load_signer(pki.leaf.key_path, pki.leaf.cert_path, passphrase=None)
-    signed = sign_pdf(unsigned_pdf, signer, reason="r", location="l", timestamper=tsa)
+    kw = {"timestamper": dummy_tsa} if via == "timestamper" else {"timestamp_url": tsa_url}
+    signed = sign_pdf(unsigned_pdf, signer, reason="r", location="l", **kw)
     r = verify_pdf(signed, [pki.root.cert])
     assert r.ok, r.summary()
     assert r.timestamped and r.timestamp_ok is True
     assert "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in (r.pyhanko_summary or "")
+
+
+def test_unreachable_tsa_fails_cleanly(unsigned_pdf, pki):
+    from checker.errors import RspcheckError
+
+    signer = load_signer(pki.leaf.key_path, pki.leaf.cert_path, passphrase=None)
+    with pytest.raises(RspcheckError) as ei:
+        sign_pdf(
+            unsigned_pdf, signer, reason="r", location="l", timestamp_url="http://127.0.0.1:9/tsa"
+        )
+    assert ei.value.codes == ["signing-failed"]
 
 
 def test_input_digests(signed_pdf, pki, inputs_dir, tmp_path):
