@@ -144,7 +144,11 @@ def verify(
         )
         extra.extend(rerun_failures)
 
-    failures = [*report.failures, *extra]
+    import dataclasses
+
+    failures = [
+        p if p.file else dataclasses.replace(p, file=str(file)) for p in report.failures
+    ] + extra
     ok = report.ok and not extra
 
     wrote: str | None = None

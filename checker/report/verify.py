@@ -438,11 +438,21 @@ def _verify_signature(
         )
     if not entire:
         mod = getattr(st, "modification_level", None)
+        try:
+            br = [int(x) for x in sig.byte_range]
+            extra = f"{reader.stream.seek(0, 2) - (br[2] + br[3])} bytes follow the signed range"
+        except Exception:
+            extra = f"coverage {cov_name}"
+        revs = reader.total_revisions - 1 - sig.signed_revision
         fails.append(
             Problem(
                 "modified-after-signing",
-                f"the signature does not cover the whole file (coverage {cov_name}, "
-                f"changes after signing: {getattr(mod, 'name', mod)})",
+                f"the signature does not cover the whole file: {extra}"
+                + (
+                    f", holding {revs} later revision(s) ({getattr(mod, 'name', mod)})"
+                    if revs > 0
+                    else ""
+                ),
                 hint="something appended bytes or a revision after signing; the JSON is read "
                 "from the signed revision, but the file as a whole is not the signed one",
             )

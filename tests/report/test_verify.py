@@ -169,6 +169,7 @@ def test_revision_appended_after_signing(signed_pdf, pki, determination_bytes):
     w.write(out)
     r = verify_pdf(out.getvalue(), [pki.root.cert])
     assert r.intact and not r.ok and r.codes == ["modified-after-signing"]
+    assert "1 later revision" in r.failures[0].msg, r.failures[0].msg
     assert r.determination == determination_bytes  # read from the signed revision
 
 
