@@ -72,8 +72,9 @@ def isotonic_increasing(y: ArrayLike, weights: ArrayLike | None = None) -> NDArr
         ww = w[start : start + chunk]
         cw = np.concatenate([np.zeros((yy.shape[0], 1)), np.cumsum(ww, axis=1)], axis=1)
         cy = np.concatenate([np.zeros((yy.shape[0], 1)), np.cumsum(ww * yy, axis=1)], axis=1)
-        # block[r, j, l] = weighted mean of y[j..l]
-        block = (cy[:, None, 1:] - cy[:, :-1, None]) / (cw[:, None, 1:] - cw[:, :-1, None])
+        # block[r, j, l] = weighted mean of y[j..l] (entries with l < j are junk, masked below)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            block = (cy[:, None, 1:] - cy[:, :-1, None]) / (cw[:, None, 1:] - cw[:, :-1, None])
         # For fixed i: min over l >= i of block[j, l], then max over j <= i.
         # suffix-min over l (restricted to l >= j by masking invalid blocks with +inf)
         blk = np.where(upper[None], block, np.inf)

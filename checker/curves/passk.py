@@ -128,10 +128,11 @@ def expected_sequential_cost(
     n_arr, c_arr = _task_arrays(n, c)
     k_arr = _k_array(k)
     s = prob_first_fail(n_arr, c_arr, int(k_arr.max(initial=0)))
-    # cum[:, k] = sum_{j<k} S_j ; NaN propagates for j > n, which is exactly k > n.
+    # cum[:, k] = sum_{j<k} S_j; k > n would need S_n.. of a model, so it is NaN.
     cum = np.concatenate([np.zeros((n_arr.size, 1)), np.cumsum(s, axis=1)], axis=1)
     cbar = np.broadcast_to(np.asarray(cost_per_attempt, dtype=np.float64), n_arr.shape)
-    return cbar[:, None] * cum[:, k_arr]
+    out = cbar[:, None] * cum[:, k_arr]
+    return np.where(k_arr[None, :] > n_arr[:, None], np.nan, out)
 
 
 def parallel_cost(k: ArrayLike, cost_per_attempt: ArrayLike) -> NDArray[np.float64]:
