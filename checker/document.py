@@ -142,6 +142,13 @@ def parse_document(raw: bytes, file: str) -> Document:
         ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise RspcheckError.one(
+            "yaml-too-deep",
+            f"nesting deeper than {MAX_DEPTH} levels",
+            file=file,
+            hint="flatten the structure",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(s for s in (exc.context, exc.problem) if s)
@@ -167,6 +174,7 @@ def parse_document(raw: bytes, file: str) -> Document:
             file=file,
             hint="see docs/ and tests/data/ for a minimal example",
         )
+    _check_expansion(node, file)
     builder = _Builder(file)
     data = builder.build(node, (), 0)
     if builder.problems:
@@ -187,6 +195,68 @@ def parse_document(raw: bytes, file: str) -> Document:
         positions=builder.positions,
         key_positions=builder.key_positions,
     )
+
+
+def _check_expansion(root: Node, file: str) -> None:
+    """Refuse, before building anything, a document whose aliases expand past the limit.
+
+    The composed graph shares one node object per anchor, so its expanded size is counted in
+    time proportional to the *distinct* nodes: a billion-laughs document fails in milliseconds.
+    """
+    size: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            if any(id(c) not in size for c in children):  # an ancestor: a recursive alias
+                raise RspcheckError.one(
+                    "yaml-alias-limit",
+                    "an alias refers to the anchor it is inside: the document is infinite",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                    column=node.start_mark.column + 1,
+                    hint="an alias (*name) may only repeat a value defined before it, not "
+                    "the value it is part of",
+                )
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            continue
+        uses[key] = uses.get(key, 0) + 1
+        if key in size or uses[key] > 1:
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+    if size[id(root)] <= MAX_NODES_WITH_ALIASES or all(n == 1 for n in uses.values()):
+        return
+    at: Node = root
+    if isinstance(root, MappingNode):  # name the top-level entry that crosses the limit
+        total = 1
+        for key_node, value_node in root.value:
+            total += size[id(key_node)] + size[id(value_node)]
+            if total > MAX_NODES_WITH_ALIASES:
+                at = key_node
+                break
+    loc: Loc = (str(at.value),) if at is not root else ()
+    raise RspcheckError.one(
+        "yaml-alias-limit",
+        f"aliases expand the document to {size[id(root)]:,} values; the limit is "
+        f"{MAX_NODES_WITH_ALIASES:,}",
+        file=file,
+        line=at.start_mark.line + 1,
+        column=at.start_mark.column + 1,
+        loc=loc,
+        hint="remove deeply nested aliases (&anchor / *alias); write values out",
+    )
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 class _Builder:
