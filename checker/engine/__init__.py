@@ -1,0 +1,1 @@
+"""The rule engine: curves to per-threshold determinations, coverage, the gate, comparisons."""

@@ -1,0 +1,237 @@
+"""The achievable curve P*(b) of one eval, with bounds, on a grid in log10 budget.
+
+Inside the evidence, P* at budget b is the best configuration that costs at most b (any run,
+any scaffold, any k of repeated sampling), taken inside each bootstrap replicate and interpolated
+linearly in log10 budget between evaluated budgets (the running best is monotone, so the
+interpolation is too). Beyond the largest evaluated budget, curve families fitted to each
+scaffold's single-attempt curve extend it, within the policy's cap, as an envelope over the
+families that survive screening (STATISTICS.md 7.3-7.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from checker.curves import (
+    envelope,
+    fit_family,
+    interp_log_budget,
+    percentile_bounds,
+    running_max,
+    screen_family,
+)
+from checker.engine.configs import Config
+from checker.engine.determination import FamilyUse
+
+MIN_TOP_SUCCESSES = 10
+"""Extrapolation may support ``not_crossed`` only when the top budget saw this many successes
+(STATISTICS.md 7.5: degenerate counts make every family's upper bound meaningless)."""
+FAMILIES = ("F1", "F2", "F3")
+
+
+@dataclass
+class EvalCurve:
+    """Bounds of one eval's achievable curve on a grid (NaN: nothing can be said there)."""
+
+    x: np.ndarray
+    estimate: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    basis: np.ndarray
+    """Per grid point: direct, repeated_sampling, extrapolated, below_evidence, uncovered."""
+    lower_basis: np.ndarray
+    """What supports the lower bound at each point: beyond the evidence, P* is at least the
+    best evaluated configuration's (P* never falls), so a crossing shown by a cheaper
+    configuration holds there on that configuration's basis."""
+    oom: np.ndarray
+    """Extrapolation distance per grid point."""
+    replicates: np.ndarray
+    """(R, q) replicate values where direct (NaN elsewhere), for crossing intervals."""
+    x_min: float
+    x_direct_max: float
+    x_extrap_max: float
+    families: list[FamilyUse] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    upper_trusted_beyond: bool = True
+    """False when the extrapolated upper bound cannot support not_crossed."""
+
+
+def achievable_curve(
+    configs: list[Config],
+    x: np.ndarray,
+    *,
+    alpha: float,
+    cap_oom: float,
+    repeated_sampling: bool,
+    label: str,
+) -> EvalCurve:
+    """P*(b) with bounds on grid ``x`` from one eval's configurations."""
+    q = x.size
+    configs = sorted(configs, key=lambda c: (c.budget, c.k))
+    xs = np.log10([c.budget for c in configs])
+    reps = np.stack([c.replicates for c in configs], axis=1)  # (R, m)
+    est = np.array([c.estimate for c in configs])
+    # Merge configurations of equal budget (keep the best), then the running best.
+    ux, first = np.unique(xs, return_index=True)
+    group = np.searchsorted(ux, xs)
+    best_reps = np.full((reps.shape[0], ux.size), -np.inf)
+    best_est = np.full(ux.size, -np.inf)
+    best_idx = np.zeros(ux.size, int)
+    for j, g in enumerate(group):
+        best_reps[:, g] = np.maximum(best_reps[:, g], reps[:, j])
+        if est[j] > best_est[g]:
+            best_est[g], best_idx[g] = est[j], j
+    run_reps = running_max(best_reps, axis=1)
+    run_est = running_max(best_est)
+    # Which configuration attains the running best estimate (for the basis of each point).
+    attain = np.array([best_idx[int(np.argmax(best_est[: i + 1]))] for i in range(ux.size)])
+
+    curve_reps = interp_log_budget(ux, run_reps, x)
+    curve_est = interp_log_budget(ux, run_est, x)[0]
+    lower, upper = percentile_bounds(curve_reps, alpha)
+    basis = np.full(q, "uncovered", dtype=object)
+    inside = (x >= ux[0]) & (x <= ux[-1])
+    seg = np.clip(np.searchsorted(ux, x, side="right") - 1, 0, ux.size - 1)
+    for i in np.flatnonzero(inside):
+        basis[i] = "repeated_sampling" if configs[attain[seg[i]]].k > 1 else "direct"
+    below = x < ux[0]
+    basis[below] = "below_evidence"
+    lo0, hi0 = percentile_bounds(run_reps[:, :1], alpha)
+    upper = np.where(below, hi0[0], upper)  # P* below the cheapest spend is at most P*(b_min)
+    top_basis = "repeated_sampling" if configs[attain[-1]].k > 1 else "direct"
+    above = x > ux[-1]
+    top_lo = percentile_bounds(run_reps[:, -1:], alpha)[0][0]
+    lower_basis = np.where(above, top_basis, np.where(inside, basis, "uncovered"))
+    estimate = np.where(inside, curve_est, np.nan)
+    lower = np.where(inside, lower, np.where(above, top_lo, np.nan))
+    upper = np.where(inside | below, upper, np.nan)
+    oom = np.zeros(q)
+    curve = EvalCurve(
+        x=x,
+        estimate=estimate,
+        lower=lower,
+        upper=upper,
+        basis=basis,
+        lower_basis=lower_basis.astype(object),
+        oom=oom,
+        replicates=np.where(inside[None, :], curve_reps, np.nan),
+        x_min=float(ux[0]),
+        x_direct_max=float(ux[-1]),
+        x_extrap_max=float(ux[-1]),
+    )
+    _extrapolate(
+        curve, configs, run_reps[:, -1], run_est[-1], alpha, cap_oom, repeated_sampling, label
+    )
+    return curve
+
+
+def _extrapolate(
+    curve: EvalCurve,
+    configs: list[Config],
+    top_reps: np.ndarray,
+    top_est: float,
+    alpha: float,
+    cap_oom: float,
+    repeated_sampling: bool,
+    label: str,
+) -> None:
+    """Extend the curve beyond the evidence with the envelope of surviving families."""
+    if cap_oom <= 0:
+        curve.notes.append("extrapolation cap is 0 OOM: nothing beyond the evidence")
+        return
+    by_scaffold: dict[str, list[Config]] = {}
+    for c in configs:
+        if c.k == 1:
+            by_scaffold.setdefault(c.run.scaffold, []).append(c)
+    lows, highs, ests = [], [], []
+    reach = curve.x_direct_max
+    beyond = curve.x > curve.x_direct_max
+    top_lo, top_hi = percentile_bounds(top_reps[:, None], alpha)
+    for scaffold, group in sorted(by_scaffold.items()):
+        group = sorted(group, key=lambda c: c.budget)
+        xs = np.log10([c.budget for c in group])
+        if np.unique(xs).size < 2 or np.any(np.diff(xs) <= 0):
+            curve.notes.append(
+                f"{label}/{scaffold}: {np.unique(xs).size} distinct budget(s); a curve fit "
+                "needs 2 or more, so no extrapolation from it"
+            )
+            continue
+        if any(c.grade == "summary" for c in group):
+            curve.notes.append(f"{label}/{scaffold}: summary-only runs are not extrapolated")
+            continue
+        trials = np.array([c.trials for c in group])
+        succ = np.array([c.successes for c in group])
+        reps = np.stack([c.replicates for c in group], axis=1)
+        boot_s, boot_n = reps * trials, np.broadcast_to(trials, reps.shape)
+        x_end = xs[-1] + cap_oom
+        xq = curve.x[beyond & (curve.x <= x_end + 1e-12)]
+        reach = max(reach, min(x_end, curve.x[-1]))
+        if xq.size == 0:
+            continue
+        preds, keep = {}, {}
+        for fam in FAMILIES:
+            if fam == "F3" and xs.size < 3:
+                curve.families.append(
+                    FamilyUse(
+                        curve=f"{label}/{scaffold}",
+                        family=fam,
+                        kept=False,
+                        note="needs 3 or more budgets",
+                    )
+                )
+                continue
+            fit = fit_family(fam, xs, boot_s, boot_n)
+            point = fit_family(fam, xs, succ, trials)
+            screen = screen_family(fam, xs, succ, trials, boot_s, boot_n, point_fit=point)
+            preds[fam] = fit.predict(xq)
+            keep[fam] = screen.passed
+            curve.families.append(
+                FamilyUse(
+                    curve=f"{label}/{scaffold}",
+                    family=fam,
+                    kept=screen.passed,
+                    note="kept" if screen.passed else screen.reason,
+                )
+            )
+        env = envelope(preds, alpha=alpha, keep=keep)
+        if not env.families:
+            curve.notes.append(f"{label}/{scaffold}: no family fits the evaluated budgets")
+            continue
+        med = np.nanmean([np.nanmedian(preds[f], axis=0) for f in env.families], axis=0)
+        full = np.full(curve.x.size, np.nan)
+        for store, values in ((lows, env.lower), (highs, env.upper), (ests, med)):
+            arr = full.copy()
+            arr[np.isin(curve.x, xq)] = values
+            store.append(arr)
+        if succ[-1] < MIN_TOP_SUCCESSES:
+            curve.upper_trusted_beyond = False
+            curve.notes.append(
+                f"{label}/{scaffold}: {succ[-1]:.0f} successes at the top budget (< "
+                f"{MIN_TOP_SUCCESSES}); extrapolated upper bounds cannot rule a crossing out"
+            )
+    if not lows:
+        return
+    lo = np.nanmax(np.vstack(lows), axis=0)
+    hi = np.nanmax(np.vstack(highs), axis=0)
+    es = np.nanmax(np.vstack(ests), axis=0)
+    ext = beyond & np.isfinite(lo)
+    if repeated_sampling and any(c.k > 1 for c in configs):
+        # Best-of-k beyond the attempts drawn is not modelled here: the single-attempt
+        # envelope would understate P*, so it may show a crossing but never rule one out.
+        curve.upper_trusted_beyond = False
+        curve.notes.append(
+            f"{label}: repeated sampling is credited; beyond the evaluated budgets the "
+            "upper bound of P* is not extrapolated"
+        )
+    # P* never falls: the extrapolated band starts from the best evaluated configuration.
+    raised = ext & (lo > curve.lower)
+    curve.lower_basis[raised] = "extrapolated"
+    curve.lower[ext] = np.maximum(lo[ext], top_lo[0])
+    curve.upper[ext] = np.maximum(hi[ext], top_hi[0]) if curve.upper_trusted_beyond else 1.0
+    curve.estimate[ext] = np.maximum(es[ext], top_est)
+    curve.basis[ext] = "extrapolated"
+    curve.oom[ext] = curve.x[ext] - curve.x_direct_max
+    curve.x_extrap_max = float(curve.x[ext].max()) if ext.any() else curve.x_direct_max
+    del reach

@@ -1,0 +1,315 @@
+"""From evidence to evaluated configurations: per-run task data on one axis, and their replicates.
+
+A *configuration* is something an actor can buy: one run's setup (model, eval, scaffold, caps)
+tried ``k`` times per task. Its budget is the mean spend per task on the threshold's axis, its
+performance the mean score over tasks (pass@k for k > 1). Every configuration of an eval is
+resampled with the same cluster-bootstrap weights over that eval's tasks, so the curves of one
+replicate are coherent across budgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from checker.budget import Axis, select_price
+from checker.curves import (
+    expected_sequential_cost,
+    pass_at_k,
+    replicate_weights,
+)
+from checker.engine.determination import PriceUse
+from checker.evidence.model import EvalRun, Evidence
+from checker.policy.model import Policy
+
+SUCCESS_CUTOFF = 0.5
+"""A fractional score counts as a success for pass@k when it is at least this."""
+MAX_K_POINTS = 24
+"""Most values of k per run turned into configurations (log-spaced beyond)."""
+DEGENERATE_SUCCESSES = 5
+"""Below this many successes (or failures) a configuration's bounds come from the exact
+Jeffreys posterior, not the bootstrap (STATISTICS.md 4: percentile bootstraps collapse)."""
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One run's data on one axis, task by task."""
+
+    run: EvalRun
+    grade: str
+    """``attempts`` or ``summary``."""
+    tasks: np.ndarray
+    """Task ids (str) of the run, in the eval's task order."""
+    n: np.ndarray
+    """Attempts per task."""
+    score_sum: np.ndarray
+    """Sum of scores per task."""
+    successes: np.ndarray
+    """Attempts per task scoring at least :data:`SUCCESS_CUTOFF`."""
+    cost: np.ndarray
+    """Mean spend per attempt, per task, on the axis."""
+    budget: float
+    """Mean spend per task per attempt: the configuration's budget at k = 1."""
+    price: PriceUse | None
+    """How usd was obtained (usd axis only)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """An evaluated configuration with its bootstrap replicates."""
+
+    run: EvalRun
+    k: int
+    budget: float
+    estimate: float
+    replicates: np.ndarray
+    """(R,) replicate values."""
+    n_tasks: int
+    grade: str
+    successes: float
+    trials: float
+
+
+def run_spend(
+    evidence: Evidence, run: EvalRun, rows: np.ndarray, axis: Axis, policy: Policy
+) -> tuple[np.ndarray | None, PriceUse | None, str | None]:
+    """Per-attempt spend of a run's rows on an axis, how it was obtained, or why it can't be."""
+    spend = evidence.attempts.spend
+    if axis is Axis.seconds:
+        s = spend["seconds"][rows]
+        if np.isnan(s).any():
+            return (
+                None,
+                None,
+                f"run {run.id!r} lacks measured seconds for {np.isnan(s).sum()} attempts",
+            )
+        return s, None, None
+    tokens = evidence.attempts.tokens()[rows]
+    if axis is Axis.tokens:
+        if np.isnan(tokens).any():
+            return (
+                None,
+                None,
+                f"run {run.id!r} lacks token counts for {np.isnan(tokens).sum()} attempts",
+            )
+        return tokens, None, None
+    usd = spend["usd"][rows].copy()
+    missing = np.isnan(usd)
+    if not missing.any():
+        return usd, PriceUse(run=run.id, method="measured"), None
+    pricing = policy.decision.pricing
+    if pricing.convention == "fixed":
+        table = pricing.prices.get(run.model)
+        method = "fixed-price"
+    else:
+        model = evidence.model(run.model)
+        table = select_price(model.prices, run.date) if model and run.date else None
+        method = "list-price"
+    if table is None:
+        why = (
+            f"no fixed price for model {run.model!r} in the policy"
+            if pricing.convention == "fixed"
+            else f"no list price for model {run.model!r} in force on {run.date or 'an unknown date'}"
+        )
+        return None, PriceUse(run=run.id, method="unavailable"), why
+    inp = spend["input_tokens"][rows][missing]
+    out = spend["output_tokens"][rows][missing]
+    if np.isnan(inp).any() or np.isnan(out).any():
+        return (
+            None,
+            PriceUse(run=run.id, method="unavailable"),
+            (f"run {run.id!r} has attempts with neither usd nor token counts"),
+        )
+    cached = np.nan_to_num(spend["cached_tokens"][rows][missing])
+    reasoning = np.nan_to_num(spend["reasoning_tokens"][rows][missing])
+    usd[missing] = table.usd(inp, out, reasoning, cached)
+    use = PriceUse(
+        run=run.id,
+        method=method if missing.all() else "mixed",
+        price_effective=table.effective,
+        usd_per_mtok=(table.input, table.output),
+        attempts_priced=int(missing.sum()),
+    )
+    return usd, use, None
+
+
+def run_data(
+    evidence: Evidence, run: EvalRun, axis: Axis, policy: Policy
+) -> tuple[RunData | None, PriceUse | None, str | None]:
+    """Task-level data of one run on one axis (or the reason it has none)."""
+    rows = evidence.attempts.rows_of_run(run.id)
+    if rows.size == 0:
+        return _summary_data(evidence, run, axis, policy)
+    cost, price, why = run_spend(evidence, run, rows, axis, policy)
+    if cost is None:
+        return None, price, why
+    table = evidence.attempts
+    task_codes = table.task[rows]
+    uniq, inverse = np.unique(task_codes, return_inverse=True)
+    n = np.bincount(inverse).astype(float)
+    score = table.score[rows]
+    score_sum = np.bincount(inverse, weights=score)
+    succ = np.bincount(inverse, weights=(score >= SUCCESS_CUTOFF).astype(float))
+    cost_task = np.bincount(inverse, weights=cost) / n
+    data = RunData(
+        run=run,
+        grade="attempts",
+        tasks=np.asarray(table.task_ids, dtype=object)[uniq],
+        n=n,
+        score_sum=score_sum,
+        successes=succ,
+        cost=cost_task,
+        budget=float(cost_task.mean()),
+        price=price,
+    )
+    if not data.budget > 0:
+        return None, price, f"run {run.id!r} spent nothing on the {axis} axis"
+    return data, price, None
+
+
+def _summary_data(
+    evidence: Evidence, run: EvalRun, axis: Axis, policy: Policy
+) -> tuple[RunData | None, PriceUse | None, str | None]:
+    s = run.summary
+    if s is None:
+        return None, None, f"run {run.id!r} has no attempts and no summary"
+    mean = {Axis.usd: s.mean_usd, Axis.tokens: s.mean_tokens, Axis.seconds: s.mean_seconds}[axis]
+    price = PriceUse(run=run.id, method="measured") if axis is Axis.usd and mean else None
+    if mean is None and axis is Axis.usd and s.mean_tokens is not None:
+        del policy  # summaries give total tokens only; without the input/output split no price
+        return (
+            None,
+            PriceUse(run=run.id, method="unavailable"),
+            (f"summary run {run.id!r} gives tokens but not usd; it cannot be priced"),
+        )
+    if not mean:
+        return None, None, f"summary run {run.id!r} states no mean {axis} spend"
+    t = s.n_tasks
+    n = np.full(t, float(s.attempts_per_task))
+    total = s.score * t * s.attempts_per_task
+    data = RunData(
+        run=run,
+        grade="summary",
+        tasks=np.array([f"{run.id}#{i}" for i in range(t)], dtype=object),
+        n=n,
+        score_sum=np.full(t, total / t),
+        successes=np.full(t, total / t),
+        cost=np.full(t, float(mean)),
+        budget=float(mean),
+        price=price,
+    )
+    return data, price, None
+
+
+def configurations(
+    runs: list[RunData],
+    *,
+    families: dict[str, str],
+    replicates: int,
+    rng: np.random.Generator,
+    alpha: float,
+    repeated_sampling: bool,
+    axis: Axis,
+    parallel: bool,
+) -> list[Config]:
+    """Every configuration of one eval's runs, with replicates from one shared weight matrix.
+
+    Args:
+        runs: The runs of one (model, eval), any scaffolds.
+        families: Task id -> family id, for clustered resampling.
+        replicates: Bootstrap replicates R.
+        rng: Seeded generator.
+        alpha: One-sided level (only used for degenerate configurations).
+        repeated_sampling: Credit best-of-k (oracle pass@k) configurations.
+        axis: The budget axis (k parallel attempts cost the time of one on ``seconds``).
+        parallel: Whether repeated attempts run in parallel on the seconds axis.
+    """
+    del alpha
+    attempt_runs = [r for r in runs if r.grade == "attempts"]
+    universe = sorted({t for r in attempt_runs for t in r.tasks})
+    index = {t: i for i, t in enumerate(universe)}
+    weights = None
+    if universe:
+        clusters = np.array([families.get(t, t) for t in universe], dtype=object)
+        weights = replicate_weights(len(universe), replicates, rng, clusters=clusters)
+    out: list[Config] = []
+    for r in runs:
+        if r.grade == "summary":
+            out.append(_summary_config(r, replicates, rng))
+            continue
+        assert weights is not None
+        w = weights[:, [index[t] for t in r.tasks]]
+        wsum = w.sum(axis=1)
+        wsum[wsum == 0] = np.nan  # a replicate that drew none of this run's tasks
+        mean_score = r.score_sum / r.n
+        out.append(_config(r, 1, r.budget, mean_score, w, wsum, rng))
+        n_min = int(r.n.min())
+        if not repeated_sampling or n_min < 2:
+            continue
+        ks = _k_values(n_min)
+        pk = pass_at_k(r.n, r.successes, ks)  # (T, K)
+        if axis is Axis.seconds and parallel:
+            costs = np.full(len(ks), r.budget)
+        else:
+            costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
+        for j, k in enumerate(ks):
+            if k == 1:
+                continue
+            out.append(_config(r, int(k), float(costs[j]), pk[:, j], w, wsum, rng))
+    return out
+
+
+def _k_values(n_min: int) -> np.ndarray:
+    if n_min <= MAX_K_POINTS:
+        return np.arange(1, n_min + 1)
+    return np.unique(np.round(np.logspace(0, np.log10(n_min), MAX_K_POINTS)).astype(int))
+
+
+def _config(
+    r: RunData,
+    k: int,
+    budget: float,
+    per_task: np.ndarray,
+    w: np.ndarray,
+    wsum: np.ndarray,
+    rng: np.random.Generator,
+) -> Config:
+    estimate = float(per_task.mean())
+    reps = (w @ per_task) / wsum
+    n_tasks = len(per_task)
+    successes = float(per_task.sum())
+    if min(successes, n_tasks - successes) < DEGENERATE_SUCCESSES:
+        # Near 0 or 1 the bootstrap degenerates (every replicate 0): use the Jeffreys
+        # posterior of the task-level counts instead, which keeps honest width.
+        reps = rng.beta(successes + 0.5, n_tasks - successes + 0.5, size=w.shape[0])
+    reps = np.where(np.isnan(reps), estimate, reps)
+    return Config(
+        run=r.run,
+        k=k,
+        budget=budget,
+        estimate=estimate,
+        replicates=reps,
+        n_tasks=n_tasks,
+        grade="attempts",
+        successes=successes,
+        trials=float(n_tasks),
+    )
+
+
+def _summary_config(r: RunData, replicates: int, rng: np.random.Generator) -> Config:
+    s = r.run.summary
+    assert s is not None
+    trials = float(s.n_tasks * s.attempts_per_task)
+    successes = s.score * trials
+    return Config(
+        run=r.run,
+        k=1,
+        budget=r.budget,
+        estimate=float(s.score),
+        replicates=rng.beta(successes + 0.5, trials - successes + 0.5, size=replicates),
+        n_tasks=s.n_tasks,
+        grade="summary",
+        successes=successes,
+        trials=trials,
+    )

@@ -1,0 +1,340 @@
+"""The determination: what rspcheck decided, per threshold and for the gate, and on what basis.
+
+This is the published contract (``schemas/determination.schema.json``): the JSON that
+``rspcheck check --json`` writes and the PDF carries as an attachment. Every number the report
+shows is here, so a reviewer can re-derive the PDF from the JSON alone. Budgets are per task,
+on the threshold's axis; curves are sampled on a grid in log10 budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+State = Literal["crossed", "not_crossed", "indeterminate"]
+Basis = Literal["direct", "repeated_sampling", "extrapolated", "none"]
+PointBasis = Literal["direct", "repeated_sampling", "extrapolated", "below_evidence", "uncovered"]
+GateVerdict = Literal["allow", "allow_with_safeguards", "block"]
+
+ReasonCode = Literal[
+    "no-evidence",
+    "axis-unreachable",
+    "interval-straddles",
+    "range-uncovered",
+    "extrapolation-cap",
+    "horizon-uncovered",
+    "elicitation-missing",
+    "degenerate-counts",
+    "no-family-fits",
+    "lower-grade-evidence",
+    "repeated-sampling-not-credited",
+]
+
+
+class Out(BaseModel):
+    """Base of the determination's models: frozen, strict, documented."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Reason(Out):
+    """Why a threshold is indeterminate (or a caveat on another state)."""
+
+    code: ReasonCode
+    """Stable reason code."""
+    message: str
+    """Human explanation with the numbers."""
+
+
+class InputFile(Out):
+    """A file the determination was computed from."""
+
+    role: Literal["policy", "evidence", "attempts", "log"]
+    """What the file is."""
+    name: str
+    """File name (no directories, so determinations are portable)."""
+    sha256: str
+    """Hex sha256 of the file's bytes."""
+
+
+class PriceUse(Out):
+    """How one run's spend was put on the usd axis."""
+
+    run: str
+    """Run id."""
+    method: Literal["measured", "list-price", "fixed-price", "mixed", "unavailable"]
+    """``measured``: the harness's own cost; ``list-price``/``fixed-price``: tokens priced."""
+    price_effective: dt.date | None = None
+    """Effective date of the price table used."""
+    usd_per_mtok: tuple[float, float] | None = None
+    """(input, output) USD per million tokens of the price table used."""
+    attempts_priced: int = 0
+    """Attempts whose usd was computed from tokens."""
+
+
+class EvaluatedPoint(Out):
+    """One evaluated configuration: a run at its budget, possibly best-of-k."""
+
+    run: str
+    """Run id."""
+    eval: str
+    """Eval id."""
+    scaffold: str
+    """Scaffold."""
+    k: int
+    """Attempts per task combined (1 = single attempt; >1 = repeated sampling, pass@k)."""
+    budget: float
+    """Mean spend per task on the threshold's axis."""
+    estimate: float
+    """Score (pass@k for k > 1) over all tasks."""
+    lower: float
+    """Lower confidence bound."""
+    upper: float
+    """Upper confidence bound."""
+    n_tasks: int
+    """Tasks scored."""
+    grade: Literal["attempts", "summary"]
+    """``summary``: lower-grade evidence (binomial bounds, no task resampling)."""
+
+
+class Curve(Out):
+    """The achievable curve P*(b) sampled on a log-spaced grid."""
+
+    budgets: list[float]
+    """Grid budgets on the axis."""
+    estimate: list[float | None]
+    """Point estimate (None where nothing can be said)."""
+    lower: list[float | None]
+    """Lower confidence bound L(b)."""
+    upper: list[float | None]
+    """Upper confidence bound U(b)."""
+    basis: list[PointBasis]
+    """What supports each grid point."""
+    extrapolation_oom: list[float]
+    """Distance beyond the largest evaluated budget, in OOM (0 inside the evidence)."""
+    threshold: list[float]
+    """T(b) on the grid."""
+    alert: list[float] | None = None
+    """The alert function on the grid, if the policy has one."""
+
+
+class Coverage(Out):
+    """How much of the assessed range the evidence covers, as fractions of its log10 length."""
+
+    range_min: float
+    """Lower end of the assessed range."""
+    range_max: float
+    """Upper end of the assessed range."""
+    direct: float
+    """Fraction covered by evaluated budgets (repeated sampling included), or below the
+    cheapest evaluated spend where the upper bound stays below T."""
+    extrapolated: float
+    """Fraction reached only by extrapolation within the cap."""
+    uncovered: float
+    """Fraction nothing supports."""
+    evidence_min: float | None = None
+    """Cheapest evaluated spend (per task)."""
+    evidence_max: float | None = None
+    """Largest evaluated spend, repeated sampling included."""
+    extrapolation_max: float | None = None
+    """Largest budget reached by allowed extrapolation."""
+    horizon_required_minutes: float | None = None
+    """The task horizon the threshold names."""
+    horizon_evaluated_minutes: float | None = None
+    """The longest evaluated task, in human minutes (None: unknown)."""
+    horizon_covered: bool = True
+    """Whether evaluated tasks reach the required horizon."""
+
+
+class CrossingBudget(Out):
+    """The smallest budget at which the estimate meets T(b)."""
+
+    estimate: float | None
+    """Point estimate (None: not within the covered range)."""
+    lower: float | None
+    """Lower end of its interval."""
+    upper: float | None
+    """Upper end of its interval (None: some replicates never cross)."""
+    never_fraction: float
+    """Fraction of bootstrap replicates that never cross within the covered range."""
+
+
+class Affordability(Out):
+    """When a budget becomes affordable to an actor if prices keep falling at the policy's rate."""
+
+    actor: str
+    """Actor id."""
+    actor_budget: float
+    """The actor's budget per task in USD."""
+    budget: float
+    """The budget compared (the crossing budget, or where the upper bound meets T)."""
+    years: float
+    """Years until affordable (0: affordable today)."""
+
+
+class FamilyUse(Out):
+    """One extrapolation family and whether it survived screening."""
+
+    curve: str
+    """Which curve it was fitted to (eval/scaffold)."""
+    family: str
+    """F1 logistic, F2 exponentiated power law, F3 free ceiling, F4/F5 Beta-binomial."""
+    kept: bool
+    """Survived lack-of-fit screening."""
+    note: str
+    """Why it was dropped, or what it bounded."""
+
+
+class ExplainStep(Out):
+    """One step of the decision, in order."""
+
+    step: str
+    """Short name."""
+    detail: str
+    """What was done, with numbers."""
+
+
+class ThresholdResult(Out):
+    """The determination for one threshold."""
+
+    id: str
+    """Threshold id."""
+    title: str
+    """Threshold title."""
+    domain: str
+    """Risk domain."""
+    level: str | None
+    """Framework level."""
+    axis: str
+    """Budget axis."""
+    state: State
+    """crossed, not_crossed or indeterminate."""
+    basis: Basis
+    """What established the state: direct evidence, repeated sampling or extrapolation."""
+    reasons: list[Reason]
+    """Why indeterminate, and caveats."""
+    crossing_budget: CrossingBudget
+    """Where the estimate meets T."""
+    headroom_oom: float | None
+    """For not_crossed: OOM beyond the range's top before the upper bound meets T."""
+    headroom_is_lower_bound: bool
+    """True when the upper bound never meets T as far as evidence and extrapolation reach."""
+    alert_state: Literal["crossed", "not_crossed", "indeterminate", "none"]
+    """The same decision against the alert function (``none`` without one)."""
+    coverage: Coverage
+    """Budget coverage."""
+    curve: Curve
+    """P*(b) with bounds on a grid over the assessed range (and beyond, to the cap)."""
+    points: list[EvaluatedPoint]
+    """Evaluated configurations used."""
+    families: list[FamilyUse]
+    """Extrapolation families tried."""
+    evidence_runs: list[str]
+    """Runs used."""
+    scaffolds: list[str]
+    """Scaffolds evaluated: a not_crossed holds for these alone."""
+    affordability: list[Affordability]
+    """Time until the relevant budget is affordable to each actor."""
+    waived_by: str | None
+    """An unexpired waiver on this threshold, if any."""
+    explain: list[ExplainStep]
+    """Every step of the decision."""
+
+
+class Unmet(Out):
+    """A requirement the gate found unmet."""
+
+    threshold: str
+    """The crossed or indeterminate threshold."""
+    safeguard: str | None
+    """The safeguard lacking a valid attestation (None: no safeguard is defined for it)."""
+    reason: str
+    """What is missing."""
+
+
+class GateResult(Out):
+    """The release gate over the relation graph."""
+
+    result: GateVerdict
+    """allow, allow_with_safeguards or block."""
+    unmet: list[Unmet]
+    """Unmet requirements (non-empty exactly when blocked by a requirement)."""
+    satisfied: list[str]
+    """Safeguards attested (or waived) that a triggered threshold required."""
+    inconsistencies: list[str]
+    """Implications violated: a stronger threshold crossed while the weaker is not."""
+    order: list[str]
+    """Threshold ids in the topological order the gate walked."""
+
+
+class ComparisonResult(Out):
+    """Two models (or scaffolds) on one eval, at matched budgets and at their own maxima."""
+
+    eval: str
+    """Eval id."""
+    axis: str
+    """Budget axis."""
+    a: str
+    """First model (or model/scaffold)."""
+    b: str
+    """Second."""
+    budgets: list[float]
+    """Grid over the budget range both cover."""
+    difference: list[float]
+    """P*_b − P*_a at each budget (point estimate)."""
+    lower: list[float]
+    """Lower bound of the difference."""
+    upper: list[float]
+    """Upper bound of the difference."""
+    own_max_a: tuple[float, float]
+    """(budget, score) of a at its own largest evaluated budget."""
+    own_max_b: tuple[float, float]
+    """(budget, score) of b at its own largest evaluated budget."""
+    summary: str
+    """One-paragraph reading."""
+
+
+class Determination(Out):
+    """A determination of one model against one policy."""
+
+    kind: Literal["rspcheck-determination"] = "rspcheck-determination"
+    """Marks the JSON as an rspcheck determination."""
+    format_version: Literal[1] = 1
+    """Version of this format."""
+    tool_version: str
+    """rspcheck version that computed it."""
+    seed: int
+    """Bootstrap seed (same inputs and seed give the same JSON byte for byte)."""
+    as_of: dt.date
+    """Date attestations, waivers and price tables were judged at."""
+    policy: dict[str, str | None]
+    """Policy id, title, version, effective date."""
+    model: str
+    """Model id evaluated."""
+    model_name: str | None
+    """Human model name."""
+    confidence: float
+    """One-sided confidence level of the bounds."""
+    settings: dict[str, float | int | str | bool | None]
+    """Decision settings in force (extrapolation cap, replicates, repeated sampling...)."""
+    inputs: list[InputFile]
+    """Files used, with digests."""
+    thresholds: list[ThresholdResult]
+    """Per-threshold results, in policy order."""
+    gate: GateResult
+    """The release gate."""
+    comparisons: list[ComparisonResult] = Field(default_factory=list)
+    """Matched-budget comparisons, when requested or when evidence holds a comparator."""
+    prices: list[PriceUse] = Field(default_factory=list)
+    """How spend was converted to usd."""
+    caveats: list[str] = Field(default_factory=list)
+    """Assumptions made by the policy or the evidence that a reader must know."""
+    warnings: list[str] = Field(default_factory=list)
+    """Things that did not stop the determination but deserve attention."""
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, fixed float formatting, newline-terminated."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,128 @@
+"""``evaluate(policy, evidence)``: the one call from files' contents to a Determination."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
+from checker import __version__
+from checker.engine.determination import Determination, InputFile, PriceUse
+from checker.engine.gate import active_waiver, run_gate
+from checker.engine.threshold import determine
+from checker.errors import RspcheckError
+from checker.evidence.model import Evidence
+from checker.policy.load import LoadedPolicy
+from checker.policy.model import Policy
+
+DEFAULT_SEED = 20261128
+
+
+def pick_model(evidence: Evidence, model: str | None) -> str:
+    """The model to evaluate: the one given, or the only one the evidence has runs for."""
+    ids = sorted({r.model for r in evidence.runs})
+    if model is not None:
+        if model not in ids:
+            raise RspcheckError.one(
+                "unknown-reference",
+                f"model {model!r} has no runs in the evidence (models: {', '.join(ids) or 'none'})",
+                hint="pass --model with one of those ids",
+            )
+        return model
+    if len(ids) != 1:
+        raise RspcheckError.one(
+            "unknown-reference",
+            f"the evidence has runs for {len(ids)} models ({', '.join(ids)}); say which",
+            hint="pass --model MODEL",
+        )
+    return ids[0]
+
+
+def evaluate(
+    policy: Policy | LoadedPolicy,
+    evidence: Evidence,
+    *,
+    model: str | None = None,
+    seed: int = DEFAULT_SEED,
+    as_of: dt.date | None = None,
+    replicates: int | None = None,
+) -> Determination:
+    """Determine every threshold of ``policy`` for one model, and the gate.
+
+    The same inputs, seed and ``as_of`` give the same Determination (and JSON) byte for byte.
+    ``replicates`` overrides the policy's bootstrap replicates (e.g. a fast preview).
+    """
+    loaded = policy if isinstance(policy, LoadedPolicy) else None
+    pol = loaded.policy if loaded else policy
+    assert isinstance(pol, Policy)
+    if replicates is not None:
+        pol = pol.model_copy(
+            update={
+                "decision": pol.decision.model_copy(update={"bootstrap_replicates": replicates})
+            }
+        )
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    model_id = pick_model(evidence, model)
+    results = []
+    prices: dict[str, PriceUse] = {}
+    for i, t in enumerate(pol.thresholds):
+        # One generator per threshold, derived from the seed and the position, so a
+        # threshold's numbers do not depend on the others (adding one changes nothing else).
+        rng = np.random.default_rng([seed, i])
+        result, used = determine(
+            pol, t, evidence, model_id, rng=rng, waived_by=active_waiver(pol, t.id, as_of)
+        )
+        results.append(result)
+        for p in used:
+            prices.setdefault(p.run, p)
+    gate = run_gate(pol, results, evidence.manifest.attestations, as_of)
+    inputs = []
+    if loaded:
+        inputs.append(InputFile(role="policy", name=Path(loaded.path).name, sha256=loaded.sha256))
+    for path, digest in evidence.files:
+        role = (
+            "evidence"
+            if path.endswith((".yaml", ".yml")) or path == evidence.files[0][0]
+            else ("attempts" if path.endswith((".jsonl", ".csv", ".parquet")) else "log")
+        )
+        inputs.append(InputFile(role=role, name=Path(path).name, sha256=digest))
+    model_info = evidence.model(model_id)
+    caveats = [f"{t.id}: {a}" for t in pol.thresholds for a in t.assumptions]
+    caveats += [
+        f"actor {a.id}: budget is an rspcheck assumption" for a in pol.actors if a.assumption
+    ]
+    caveats.append(
+        "Evidence shows what the evaluated configurations reach: a lower bound on what the model "
+        "can do. A not_crossed holds for the scaffolds and settings evaluated only."
+    )
+    d = pol.decision
+    return Determination(
+        tool_version=__version__,
+        seed=seed,
+        as_of=as_of,
+        policy={
+            "id": pol.metadata.id,
+            "title": pol.metadata.title,
+            "version": pol.metadata.version,
+            "effective": pol.metadata.effective.isoformat(),
+        },
+        model=model_id,
+        model_name=model_info.name if model_info else None,
+        confidence=d.confidence,
+        settings={
+            "max_extrapolation_oom": d.max_extrapolation_oom,
+            "bootstrap_replicates": d.bootstrap_replicates,
+            "repeated_sampling": d.repeated_sampling,
+            "parallel_attempts": d.parallel_attempts,
+            "indeterminate_as": d.indeterminate_as,
+            "pricing": d.pricing.convention,
+            "price_fall_per_year": d.price_fall_per_year,
+        },
+        inputs=inputs,
+        thresholds=results,
+        gate=gate,
+        prices=[prices[k] for k in sorted(prices)],
+        caveats=caveats,
+        warnings=list(evidence.warnings),
+    )

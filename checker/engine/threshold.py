@@ -1,0 +1,557 @@
+"""The determination of one threshold (DESIGN.md 5-6): state, basis, crossing budget, coverage."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from checker.budget import Axis, format_budget
+from checker.engine.achievable import EvalCurve, achievable_curve
+from checker.engine.configs import Config, RunData, configurations, run_data
+from checker.engine.determination import (
+    Affordability,
+    Coverage,
+    CrossingBudget,
+    Curve,
+    EvaluatedPoint,
+    ExplainStep,
+    PriceUse,
+    Reason,
+    ThresholdResult,
+)
+from checker.evidence.model import Evidence
+from checker.policy.lint import resolve_range
+from checker.policy.model import Policy, Threshold
+
+GRID_POINTS = 121
+"""Grid points over the assessed range (and as far beyond as extrapolation reaches)."""
+
+
+def _sig(v: float | None, digits: int = 6) -> float | None:
+    """Round to significant digits so the JSON is stable across BLAS summation orders."""
+    if v is None or not math.isfinite(v):
+        return None
+    return float(f"{v:.{digits}g}")
+
+
+def determine(
+    policy: Policy,
+    t: Threshold,
+    evidence: Evidence,
+    model: str,
+    *,
+    rng: np.random.Generator,
+    waived_by: str | None,
+) -> tuple[ThresholdResult, list[PriceUse]]:
+    """Decide one threshold for one model."""
+    d = policy.decision
+    alpha = 1.0 - d.confidence
+    axis = Axis(t.axis)
+    lo, hi = resolve_range(policy, t)
+    explain = [
+        ExplainStep(
+            step="range",
+            detail=f"assessed over {format_budget(lo, axis)} to {format_budget(hi, axis)} per "
+            f"task on the {axis} axis; T(b) from the policy; one-sided confidence {d.confidence}",
+        )
+    ]
+    reasons: list[Reason] = []
+    credit = t.verifiable and d.repeated_sampling == "oracle"
+    if t.verifiable and d.repeated_sampling == "majority":
+        reasons.append(
+            Reason(
+                code="repeated-sampling-not-credited",
+                message="the policy credits majority vote, which needs the answers of each "
+                "attempt; the evidence holds scores only, so no repeated-sampling credit",
+            )
+        )
+    families = {ti.task: ti.family for ti in evidence.manifest.tasks if ti.family}
+    prices: list[PriceUse] = []
+    curves: list[EvalCurve] = []
+    points: list[EvaluatedPoint] = []
+    runs_used: list[str] = []
+    scaffolds: set[str] = set()
+    horizon_eval: float | None = None
+    max_attempts = 0
+    for eval_id in t.evals:
+        runs = [r for r in evidence.runs if r.model == model and r.eval == eval_id]
+        if not runs:
+            reasons.append(
+                Reason(code="no-evidence", message=f"no run of {model!r} on eval {eval_id!r}")
+            )
+            continue
+        data: list[RunData] = []
+        for r in runs:
+            rd, price, why = run_data(evidence, r, axis, policy)
+            if price is not None:
+                prices.append(price)
+            if rd is None:
+                reasons.append(Reason(code="axis-unreachable", message=why or r.id))
+                continue
+            data.append(rd)
+            if rd.grade == "summary":
+                reasons.append(
+                    Reason(
+                        code="lower-grade-evidence",
+                        message=f"run {r.id!r} is summary-only: binomial bounds, no task "
+                        "resampling, no repeated-sampling credit",
+                    )
+                )
+        if not data:
+            continue
+        minutes = [
+            ti.human_minutes
+            for ti in evidence.manifest.tasks
+            if ti.eval == eval_id and ti.human_minutes
+        ]
+        if minutes:
+            horizon_eval = max(horizon_eval or 0.0, max(minutes))
+        max_attempts = max(max_attempts, *(int(rd.n.min()) for rd in data))
+        cfgs = configurations(
+            data,
+            families={k: v for k, v in families.items() if v},
+            replicates=d.bootstrap_replicates,
+            rng=rng,
+            alpha=alpha,
+            repeated_sampling=credit,
+            axis=axis,
+            parallel=d.parallel_attempts,
+        )
+        runs_used += [rd.run.id for rd in data]
+        scaffolds.update(rd.run.scaffold for rd in data)
+        points += [_point(c, alpha, eval_id) for c in cfgs]
+        curves.append((eval_id, cfgs))  # type: ignore[arg-type]
+        explain.append(
+            ExplainStep(
+                step=f"evidence {eval_id}",
+                detail=f"{len(data)} run(s) ({', '.join(rd.run.id for rd in data)}) at "
+                + ", ".join(
+                    format_budget(rd.budget, axis) for rd in sorted(data, key=lambda r: r.budget)
+                )
+                + f" per task; {len(cfgs)} configuration(s)"
+                + (" incl. best-of-k (oracle pass@k)" if any(c.k > 1 for c in cfgs) else ""),
+            )
+        )
+
+    # The grid: the assessed range, extended to where extrapolation could reach.
+    all_budgets = [p.budget for p in points]
+    x_lo = math.log10(lo)
+    x_hi = math.log10(hi)
+    x_top = max([x_hi] + [math.log10(b) + d.max_extrapolation_oom for b in all_budgets])
+    x_bottom = min([x_lo] + [math.log10(b) for b in all_budgets])
+    x = np.linspace(x_lo, x_hi, GRID_POINTS)
+    x = np.unique(np.concatenate([x, np.linspace(x_bottom, x_top, GRID_POINTS), [x_lo, x_hi]]))
+    tb = np.asarray(t.function.at(10**x))
+    ab = np.asarray(t.alert.at(10**x)) if t.alert is not None else None
+
+    eval_curves: list[EvalCurve] = []
+    for eval_id, cfgs in curves:  # type: ignore[misc]
+        ec = achievable_curve(
+            cfgs,
+            x,
+            alpha=alpha,
+            cap_oom=d.max_extrapolation_oom,
+            repeated_sampling=credit,
+            label=eval_id,
+        )
+        eval_curves.append(ec)
+        for note in ec.notes:
+            explain.append(ExplainStep(step=f"extrapolation {eval_id}", detail=note))
+    combined = _combine(eval_curves, t.combine, x)
+
+    in_range = (x >= x_lo - 1e-12) & (x <= x_hi + 1e-12)
+    if combined is None:
+        state, basis = "indeterminate", "none"
+        cov = Coverage(range_min=lo, range_max=hi, direct=0.0, extrapolated=0.0, uncovered=1.0)
+        curve = _curve_out(x, None, tb, ab)
+        crossing = CrossingBudget(estimate=None, lower=None, upper=None, never_fraction=1.0)
+        if not reasons:
+            reasons.append(Reason(code="no-evidence", message="no usable evidence"))
+        explain.append(ExplainStep(step="decision", detail="indeterminate: no usable evidence"))
+        return _result(
+            t,
+            state,
+            basis,
+            reasons,
+            crossing,
+            None,
+            False,
+            "none" if ab is None else "indeterminate",
+            cov,
+            curve,
+            points,
+            [],
+            runs_used,
+            scaffolds,
+            [],
+            waived_by,
+            explain,
+        ), prices
+
+    est, low, up, basis_arr, oom, lower_basis = combined
+    # Below the cheapest evidence, the stretch counts as covered only if U stays below T there.
+    below = basis_arr == "below_evidence"
+    below_ok = (
+        bool(np.all(up[below & in_range] < tb[below & in_range]))
+        if np.any(below & in_range)
+        else True
+    )
+    covered = np.isfinite(up) & (basis_arr != "uncovered")
+    if not below_ok:
+        covered &= ~below
+    seg = np.diff(x[in_range])
+
+    def frac(mask: np.ndarray) -> float:
+        m = mask[in_range]
+        mid = (m[:-1] & m[1:]).astype(float) if m.size > 1 else m.astype(float)
+        total = x_hi - x_lo
+        return float((mid * seg).sum() / total) if total > 0 and m.size > 1 else float(m.all())
+
+    direct_mask = covered & np.isin(basis_arr, ["direct", "repeated_sampling", "below_evidence"])
+    ext_mask = covered & (basis_arr == "extrapolated")
+    f_direct, f_ext = frac(direct_mask), frac(ext_mask)
+    f_unc = max(0.0, 1.0 - f_direct - f_ext)
+    horizon_ok = t.horizon_minutes is None or (
+        horizon_eval is not None and horizon_eval >= t.horizon_minutes
+    )
+    cov = Coverage(
+        range_min=lo,
+        range_max=hi,
+        direct=_sig(f_direct, 4) or 0.0,
+        extrapolated=_sig(f_ext, 4) or 0.0,
+        uncovered=_sig(f_unc, 4) or 0.0,
+        evidence_min=_sig(
+            10 ** float(np.min(x[np.isin(basis_arr, ["direct", "repeated_sampling"])]))
+        )
+        if np.any(np.isin(basis_arr, ["direct", "repeated_sampling"]))
+        else None,
+        evidence_max=_sig(max(all_budgets)) if all_budgets else None,
+        extrapolation_max=_sig(10 ** float(x[basis_arr == "extrapolated"].max()))
+        if np.any(basis_arr == "extrapolated")
+        else None,
+        horizon_required_minutes=t.horizon_minutes,
+        horizon_evaluated_minutes=horizon_eval,
+        horizon_covered=horizon_ok,
+    )
+
+    # The decision.
+    can_cross = in_range & np.isfinite(low) & (lower_basis != "uncovered")
+    hit = can_cross & (low >= tb)
+    all_covered = bool(np.all(covered[in_range]))
+    below_t = bool(np.all(up[in_range] < tb[in_range])) if all_covered else False
+    elicitation_ok, elicitation_msg = _elicitation(t, scaffolds, max_attempts)
+    if hit.any():
+        state = "crossed"
+        first = int(np.argmax(hit))
+        basis = str(lower_basis[first])
+        explain.append(
+            ExplainStep(
+                step="decision",
+                detail=f"crossed: the lower bound {low[first]:.3f} meets T = {tb[first]:.3f} at "
+                f"{format_budget(10 ** x[first], axis)} ({basis.replace('_', ' ')})",
+            )
+        )
+    elif all_covered and below_t and horizon_ok and elicitation_ok:
+        state = "not_crossed"
+        basis = (
+            "extrapolated"
+            if np.any(ext_mask[in_range])
+            else (
+                "repeated_sampling"
+                if np.any(basis_arr[in_range] == "repeated_sampling")
+                else "direct"
+            )
+        )
+        margin = float(np.min(tb[in_range] - up[in_range]))
+        explain.append(
+            ExplainStep(
+                step="decision",
+                detail=f"not crossed: the upper bound stays below T over the whole range "
+                f"(smallest margin {margin:.3f})",
+            )
+        )
+    else:
+        state, basis = "indeterminate", "none"
+        if not all_covered:
+            gap = x[in_range & ~covered]
+            reasons.append(
+                Reason(
+                    code="extrapolation-cap"
+                    if np.any(basis_arr[in_range] == "extrapolated") or cov.evidence_max
+                    else "range-uncovered",
+                    message=f"{cov.uncovered:.0%} of the assessed range (log scale) is uncovered: "
+                    f"evidence reaches {format_budget(cov.evidence_max or 0, axis)}"
+                    + (
+                        f", extrapolation to {format_budget(cov.extrapolation_max, axis)}"
+                        if cov.extrapolation_max
+                        else ""
+                    )
+                    + f" (cap {d.max_extrapolation_oom:g} OOM), the range ends at {format_budget(hi, axis)}"
+                    + (
+                        f"; uncovered from {format_budget(10 ** gap.min(), axis)}"
+                        if gap.size
+                        else ""
+                    ),
+                )
+            )
+        elif not below_t:
+            i = int(np.argmax(in_range & (up >= tb)))
+            reasons.append(
+                Reason(
+                    code="interval-straddles",
+                    message=f"at {format_budget(10 ** x[i], axis)} the interval "
+                    f"[{low[i]:.3f}, {up[i]:.3f}] contains T = {tb[i]:.3f}",
+                )
+            )
+        if not horizon_ok:
+            reasons.append(
+                Reason(
+                    code="horizon-uncovered",
+                    message=f"the threshold concerns tasks of {t.horizon_minutes:g} human minutes; "
+                    f"the longest evaluated task is {horizon_eval or 'of unknown length'}"
+                    + (" minutes" if horizon_eval else ""),
+                )
+            )
+        if not elicitation_ok:
+            reasons.append(Reason(code="elicitation-missing", message=elicitation_msg))
+        explain.append(
+            ExplainStep(
+                step="decision",
+                detail="indeterminate: "
+                + "; ".join(r.message for r in reasons if r.code not in ("lower-grade-evidence",)),
+            )
+        )
+
+    crossing = _crossing(x, est, tb, eval_curves, in_range)
+    headroom, headroom_lb = None, False
+    if state == "not_crossed":
+        beyond = (x > x_hi) & np.isfinite(up)
+        meets = beyond & (up >= tb)
+        if meets.any():
+            headroom = float(x[int(np.argmax(meets))] - x_hi)
+        else:
+            reach = float(x[beyond].max()) if beyond.any() else x_hi
+            headroom, headroom_lb = reach - x_hi, True
+        explain.append(
+            ExplainStep(
+                step="headroom",
+                detail=f"the upper bound meets T {'no sooner than' if headroom_lb else 'at'} "
+                f"{headroom:.2f} OOM beyond the range",
+            )
+        )
+    alert_state = "none"
+    if ab is not None:
+        if np.any(can_cross & (low >= ab)):
+            alert_state = "crossed"
+        elif all_covered and np.all(up[in_range] < ab[in_range]):
+            alert_state = "not_crossed"
+        else:
+            alert_state = "indeterminate"
+    afford = _affordability(policy, t, state, crossing, hi, headroom)
+    curve = _curve_out(x, combined, tb, ab)
+    return _result(
+        t,
+        state,
+        basis,
+        reasons,
+        crossing,
+        headroom,
+        headroom_lb,
+        alert_state,
+        cov,
+        curve,
+        points,
+        [f for ec in eval_curves for f in ec.families],
+        runs_used,
+        scaffolds,
+        afford,
+        waived_by,
+        explain,
+    ), prices
+
+
+def _elicitation(t: Threshold, scaffolds: set[str], max_attempts: int) -> tuple[bool, str]:
+    e = t.elicitation
+    if e is None:
+        return True, ""
+    if e.scaffolds and not scaffolds.intersection(e.scaffolds):
+        return (
+            False,
+            f"the policy requires one of the scaffolds {e.scaffolds}; evaluated: {sorted(scaffolds)}",
+        )
+    if max_attempts < e.min_attempts_per_task:
+        return (
+            False,
+            f"the policy requires {e.min_attempts_per_task} attempts per task; the evidence has {max_attempts}",
+        )
+    return True, ""
+
+
+def _combine(curves: list[EvalCurve], how: str, x: np.ndarray):
+    """Combine several evals' curves: any = max, all = min, mean = average (all must cover)."""
+    if not curves:
+        return None
+    if len(curves) == 1:
+        c = curves[0]
+        return c.estimate, c.lower, c.upper, c.basis, c.oom, c.lower_basis
+    est = np.vstack([c.estimate for c in curves])
+    low = np.vstack([c.lower for c in curves])
+    up = np.vstack([c.upper for c in curves])
+    bases = np.vstack([c.basis for c in curves])
+    lbases = np.vstack([c.lower_basis for c in curves])
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if how == "any":
+                # Crossing any eval crosses; ruling out needs every eval covered and below.
+                out = (np.nanmax(est, 0), np.nanmax(low, 0), np.max(up, 0))
+            elif how == "all":
+                out = (np.nanmin(est, 0), np.min(low, 0), np.nanmin(up, 0))
+            else:
+                out = (np.mean(est, 0), np.mean(low, 0), np.mean(up, 0))
+    order = ["uncovered", "extrapolated", "below_evidence", "direct", "repeated_sampling"]
+    rank = np.vectorize(order.index)(bases)
+    basis = np.array(order, dtype=object)[rank.min(axis=0) if how != "any" else rank.max(axis=0)]
+    oom = np.max(np.vstack([c.oom for c in curves]), axis=0)
+    lrank = np.vectorize(order.index)(lbases)
+    lbasis = np.array(order, dtype=object)[lrank.min(axis=0) if how != "any" else lrank.max(axis=0)]
+    return out[0], out[1], out[2], basis, oom, lbasis
+
+
+def _crossing(x, est, tb, curves: list[EvalCurve], in_range) -> CrossingBudget:
+    meets = np.isfinite(est) & (est >= tb)
+    estimate = float(10 ** x[int(np.argmax(meets))]) if meets.any() else None
+    reps = [c.replicates for c in curves]
+    if not reps:
+        return CrossingBudget(estimate=_sig(estimate), lower=None, upper=None, never_fraction=1.0)
+    rep = np.nanmax(np.stack(reps), axis=0) if len(reps) > 1 else reps[0]
+    hits = np.isfinite(rep) & (rep >= tb[None, :])
+    ever = hits.any(axis=1)
+    first = np.where(ever, x[np.argmax(hits, axis=1)], np.inf)
+    never = float(1.0 - ever.mean())
+    lo_q = (
+        float(10 ** np.quantile(first, 0.05))
+        if ever.any() and np.isfinite(np.quantile(first, 0.05))
+        else None
+    )
+    hi_q = float(np.quantile(first, 0.95))
+    return CrossingBudget(
+        estimate=_sig(estimate),
+        lower=_sig(lo_q),
+        upper=_sig(10**hi_q) if math.isfinite(hi_q) else None,
+        never_fraction=_sig(never, 4) or 0.0,
+    )
+
+
+def _affordability(policy, t, state, crossing, hi, headroom) -> list[Affordability]:
+    fall = policy.decision.price_fall_per_year
+    if not fall or t.axis != "usd" or fall <= 1:
+        return []
+    if crossing.estimate is not None:
+        budget = crossing.estimate
+    elif state == "not_crossed" and headroom is not None:
+        budget = hi * 10**headroom
+    else:
+        return []
+    out = []
+    for a in policy.actors:
+        b = a.budget.usd
+        if b is None:
+            continue
+        years = max(0.0, math.log10(budget / b) / math.log10(fall))
+        out.append(
+            Affordability(
+                actor=a.id, actor_budget=b, budget=_sig(budget) or budget, years=round(years, 2)
+            )
+        )
+    return out
+
+
+def _point(c: Config, alpha: float, eval_id: str) -> EvaluatedPoint:
+    lo, hi = np.quantile(c.replicates, [alpha, 1 - alpha])
+    return EvaluatedPoint(
+        run=c.run.id,
+        eval=eval_id,
+        scaffold=c.run.scaffold,
+        k=c.k,
+        budget=_sig(c.budget) or c.budget,
+        estimate=_sig(c.estimate) or 0.0,
+        lower=_sig(float(lo)) or 0.0,
+        upper=_sig(float(hi)) or 0.0,
+        n_tasks=c.n_tasks,
+        grade=c.grade,  # type: ignore[arg-type]
+    )
+
+
+def _curve_out(x, combined, tb, ab) -> Curve:
+    budgets = [_sig(10**v) or 0.0 for v in x]
+    if combined is None:
+        none = [None] * x.size
+        return Curve(
+            budgets=budgets,
+            estimate=none,
+            lower=none,
+            upper=none,
+            basis=["uncovered"] * x.size,
+            extrapolation_oom=[0.0] * x.size,
+            threshold=[_sig(v) or 0.0 for v in tb],
+            alert=[_sig(v) or 0.0 for v in ab] if ab is not None else None,
+        )
+    est, low, up, basis, oom, _ = combined
+    return Curve(
+        budgets=budgets,
+        estimate=[_sig(v) for v in est],
+        lower=[_sig(v) for v in low],
+        upper=[_sig(v) for v in up],
+        basis=[str(b) for b in basis],
+        extrapolation_oom=[_sig(v, 4) or 0.0 for v in oom],
+        threshold=[_sig(v) if _sig(v) is not None else 0.0 for v in tb],
+        alert=[_sig(v) if _sig(v) is not None else 0.0 for v in ab] if ab is not None else None,
+    )
+
+
+def _result(
+    t,
+    state,
+    basis,
+    reasons,
+    crossing,
+    headroom,
+    headroom_lb,
+    alert_state,
+    cov,
+    curve,
+    points,
+    families,
+    runs_used,
+    scaffolds,
+    afford,
+    waived_by,
+    explain,
+) -> ThresholdResult:
+    return ThresholdResult(
+        id=t.id,
+        title=t.title,
+        domain=t.domain,
+        level=t.level,
+        axis=str(t.axis),
+        state=state,
+        basis=basis,
+        reasons=reasons,
+        crossing_budget=crossing,
+        headroom_oom=_sig(headroom, 4),
+        headroom_is_lower_bound=headroom_lb,
+        alert_state=alert_state,
+        coverage=cov,
+        curve=curve,
+        points=points,
+        families=families,
+        evidence_runs=runs_used,
+        scaffolds=sorted(scaffolds),
+        affordability=afford,
+        waived_by=waived_by,
+        explain=explain,
+    )
