@@ -256,6 +256,13 @@ def read_attempts(path: str | Path, *, display: str | None = None) -> AttemptTab
 def _read_jsonl(text: str, name: str) -> tuple[dict[str, list[object]], np.ndarray]:
     lines = text.splitlines()
     numbers = [i for i, line in enumerate(lines, start=1) if line.strip()]
+    if not numbers:
+        raise RspcheckError.one(
+            "file-empty",
+            "the attempts file is empty",
+            file=name,
+            hint="write one JSON object per attempt, one per line",
+        )
     try:
         # One C-level parse of the whole file is ~3x faster than json.loads per line; only
         # when it fails do we parse line by line to say which line is wrong.
@@ -356,7 +363,8 @@ def _read_arrow(p: Path, suffix: str) -> tuple[dict[str, object], np.ndarray] | 
     keys = {"run": pa.string(), "task": pa.string()}
     try:
         if suffix == ".csv":
-            table = pcsv.read_csv(p, convert_options=pcsv.ConvertOptions(column_types=keys))
+            convert = pcsv.ConvertOptions(column_types=keys, null_values=[""])
+            table = pcsv.read_csv(p, convert_options=convert)
             first_line = 2
         else:
             schema = pa.schema(list(keys.items()))
@@ -425,6 +433,8 @@ def _to_table(
         row = int(rows[0])
         return {"line": int(lines[row]) if lines is not None else None, "loc": ("row", row)}
 
+    mistyped: dict[str, np.ndarray] = {}
+
     def numeric(col: str) -> np.ndarray:
         values = columns.get(col)
         if values is None:
@@ -432,9 +442,12 @@ def _to_table(
         if isinstance(values, np.ndarray) and values.dtype.kind == "f":
             return values
         try:
+            if any(type(v) is bool for v in values):  # float(True) would pass as 1.0
+                raise TypeError("a boolean where a number belongs")
             return np.asarray(values, dtype=np.float64)  # None -> NaN
         except (TypeError, ValueError):
             bad = np.flatnonzero([not _is_number(v) for v in values])
+            mistyped[col] = bad
             collector.add(
                 "wrong-type",
                 f"column {col!r} holds {values[int(bad[0])]!r}, not a number "
@@ -442,10 +455,11 @@ def _to_table(
                 hint="numbers only; leave a cell empty (or null) when a value was not measured",
                 **where(bad),
             )
-            return np.full(n, np.nan)
+            return np.asarray([float(v) if _is_number(v) else np.nan for v in values])  # type: ignore[arg-type]
 
     score = numeric("score")
     bad = np.flatnonzero(~np.isfinite(score))
+    bad = np.setdiff1d(bad, mistyped.get("score", []))  # already reported as wrong-type
     if bad.size:
         collector.add(
             "not-finite",
@@ -501,10 +515,28 @@ def _to_table(
         )
         if bad.size:
             collector.add("missing-key", f"{key} is empty in {bad.size:,} rows", **where(bad))
+        if not isinstance(vals, np.ndarray):
+            bad = np.flatnonzero([isinstance(v, dict | list | bool) for v in vals])
+            if bad.size:
+                collector.add(
+                    "wrong-type",
+                    f"{key} holds {vals[int(bad[0])]!r}, not an id ({bad.size:,} such rows)",
+                    hint="ids are strings (or whole numbers)",
+                    **where(bad),
+                )
     limit_hit = None
     if "limit_hit" in columns:
         flags = columns["limit_hit"]
-        limit_hit = np.asarray([bool(v) and v not in ("0", "false", "False") for v in flags])
+        limit_hit = _flags(flags)
+        if limit_hit is None:
+            bad = np.flatnonzero([_flag(v) is None for v in flags])
+            collector.add(
+                "wrong-type",
+                f"column 'limit_hit' holds {flags[int(bad[0])]!r}, not true/false "
+                f"({bad.size:,} such rows)",
+                hint="write true or false (or 1 / 0); leave the cell empty when unknown",
+                **where(bad),
+            )
     collector.raise_if_errors()
     return AttemptTable.from_columns(
         run=columns["run"],
@@ -515,6 +547,32 @@ def _to_table(
         limit_hit=limit_hit,
         sources=(name,),
     )
+
+
+_TRUE = frozenset({"1", "true", "True", "TRUE"})
+_FALSE = frozenset({"0", "false", "False", "FALSE", ""})
+
+
+def _flag(v: object) -> bool | None:
+    """One limit_hit value as a bool; None when it is not a truth value. Missing is False."""
+    if v is None or isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int | float):
+        return None if v not in (0, 1) and v == v else bool(v == 1)  # NaN (missing) -> False
+    if isinstance(v, str):
+        return True if v.strip() in _TRUE else False if v.strip() in _FALSE else None
+    return None
+
+
+def _flags(values: object) -> np.ndarray | None:
+    """limit_hit as a bool array, or None when some value is not a truth value."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        return values
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        ok = np.isnan(values) | (values == 0) | (values == 1)
+        return (values == 1) if ok.all() else None
+    flags = [_flag(v) for v in values]  # type: ignore[attr-defined]
+    return None if any(f is None for f in flags) else np.asarray(flags, dtype=bool)
 
 
 def _is_number(v: object) -> bool:
