@@ -1,0 +1,190 @@
+"""Every shipped policy in policies/ loads, lints clean, and says what it assumed.
+
+Framework encodings must cite their source (with version and date) and mark every budget as an
+rspcheck assumption. The reference policy must exercise every feature of the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker.authoring.lint import lint_files
+from checker.policy import load_policy
+from checker.policy.lint import resolve_range
+from checker.policy.model import Policy
+
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
+SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/policy.schema.json"
+REFERENCE = POLICIES / "rspcheck-reference.yaml"
+FRAMEWORKS = {
+    "anthropic-rsp-v2.2.yaml": ("Anthropic", "2.2"),
+    "anthropic-rsp-v3.yaml": ("Anthropic", "3.4"),
+    "openai-preparedness-v2.yaml": ("OpenAI", "2"),
+    "gdm-fsf-v3.yaml": ("Google DeepMind", "3.1"),
+}
+ALL_FILES = sorted(POLICIES.glob("*.yaml"))
+
+
+def _load(path: Path) -> Policy:
+    return load_policy(path).policy
+
+
+def test_expected_files_are_shipped() -> None:
+    names = {p.name for p in ALL_FILES}
+    assert {REFERENCE.name, *FRAMEWORKS} <= names
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_policy_loads_and_lints_clean(path: Path) -> None:
+    loaded = load_policy(path)
+    assert loaded.findings == ()
+    report = lint_files([path])
+    assert report.findings == [], [p.message for p in report.findings]
+    assert report.exit_code == 0
+    assert report.kinds[str(path)] == "policy"
+
+
+def test_all_policies_lint_clean_together() -> None:
+    report = lint_files(ALL_FILES)
+    assert report.findings == [] and report.exit_code == 0
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_starts_with_schema_modeline(path: Path) -> None:
+    assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+
+
+@pytest.mark.parametrize("name", sorted(FRAMEWORKS))
+def test_framework_encoding_cites_source(name: str) -> None:
+    policy = _load(POLICIES / name)
+    publisher, version = FRAMEWORKS[name]
+    src = policy.metadata.source
+    assert src is not None
+    assert src.publisher == publisher and src.version == version
+    assert src.title and src.date and src.section and src.url
+    for t in policy.thresholds:
+        assert t.source is not None, t.id
+        assert t.source.version == version and t.source.date == src.date, t.id
+        assert t.source.section, t.id
+
+
+@pytest.mark.parametrize("name", sorted(FRAMEWORKS))
+def test_framework_encoding_marks_assumptions(name: str) -> None:
+    policy = _load(POLICIES / name)
+    assert policy.actors
+    for a in policy.actors:
+        assert a.assumption is True, a.id
+    for t in policy.thresholds:
+        assert t.assumptions, t.id
+        assert any("rspcheck" in s for s in t.assumptions), t.id
+    header = (POLICIES / name).read_text(encoding="utf-8").split("kind:", 1)[0]
+    assert "WHAT IS ASSUMED" in header and "NO inference budget" in header
+
+
+@pytest.mark.parametrize("name", sorted(FRAMEWORKS))
+def test_framework_safeguards_have_sign_off(name: str) -> None:
+    policy = _load(POLICIES / name)
+    assert policy.safeguards
+    for s in policy.safeguards:
+        assert s.sign_off, s.id
+
+
+def _implies_consistent(policy: Policy) -> None:
+    """Where A implies B, T_A >= T_B over their common assessed range (else 'implies' lies)."""
+    for rel in policy.relations.implies:
+        a, b = policy.threshold(rel.source), policy.threshold(rel.target)
+        assert a is not None and b is not None and a.axis == b.axis
+        lo = max(resolve_range(policy, a)[0], resolve_range(policy, b)[0])
+        hi = min(resolve_range(policy, a)[1], resolve_range(policy, b)[1])
+        grid = np.logspace(np.log10(lo), np.log10(hi), 64)
+        assert np.all(np.asarray(a.function.at(grid)) >= np.asarray(b.function.at(grid))), rel
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_implied_thresholds_are_easier(path: Path) -> None:
+    _implies_consistent(_load(path))
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """The reference policy, loaded once."""
+    return _load(REFERENCE)
+
+
+class TestReferencePolicy:
+    """The reference policy uses every feature the format has."""
+
+    def test_actor_ladder(self, policy: Policy) -> None:
+        usd = {a.id: a.budget.usd for a in policy.actors}
+        assert usd == {
+            "novice": 10,
+            "skilled-individual": 1000,
+            "organised-group": 1e5,
+            "state-programme": 1e7,
+        }
+        assert any(a.budget.seconds and a.budget.usd for a in policy.actors)
+        assert any(a.budget.tokens for a in policy.actors)
+
+    def test_thresholds_and_evals(self, policy: Policy) -> None:
+        evals = {t.id: t.evals for t in policy.thresholds}
+        assert evals == {
+            "cyber-high": ["cyber-ctf"],
+            "cyber-critical": ["cyber-ctf"],
+            "bio-high": ["bio-protocols"],
+            "autonomy-high": ["autonomy-swe"],
+        }
+        ranges = {t.id: resolve_range(policy, t) for t in policy.thresholds}
+        assert ranges["cyber-high"] == (10, 1e5)
+        assert ranges["cyber-critical"] == (10, 1e7)
+        assert ranges["bio-high"] == (10, 1e7)
+
+    def test_threshold_rises_with_budget(self, policy: Policy) -> None:
+        for t in policy.thresholds:
+            assert t.function.points is not None, t.id
+            lo, hi = resolve_range(policy, t)
+            values = np.asarray(t.function.at(np.logspace(np.log10(lo), np.log10(hi), 50)))
+            assert np.all(np.diff(values) >= 0) and values[-1] > values[0], t.id
+
+    def test_alert_below_threshold(self, policy: Policy) -> None:
+        alerted = [t for t in policy.thresholds if t.alert is not None]
+        assert alerted
+        for t in alerted:
+            grid = np.logspace(*np.log10(resolve_range(policy, t)), 50)
+            assert np.all(np.asarray(t.alert.at(grid)) < np.asarray(t.function.at(grid)))
+
+    def test_verifiable_and_not(self, policy: Policy) -> None:
+        verifiable = {t.id: t.verifiable for t in policy.thresholds}
+        assert verifiable["cyber-high"] and verifiable["autonomy-high"]
+        assert not verifiable["bio-high"]
+
+    def test_horizon_and_elicitation(self, policy: Policy) -> None:
+        autonomy = policy.threshold("autonomy-high")
+        assert autonomy is not None and autonomy.horizon_minutes == 480
+        assert any(
+            t.elicitation and t.elicitation.min_attempts_per_task > 1 for t in policy.thresholds
+        )
+
+    def test_relations(self, policy: Policy) -> None:
+        implies = {(r.source, r.target) for r in policy.relations.implies}
+        assert ("cyber-critical", "cyber-high") in implies
+        required = {r.threshold for r in policy.relations.requires}
+        assert required == {t.id for t in policy.thresholds}
+        assert all(s.sign_off for s in policy.safeguards)
+
+    def test_decision(self, policy: Policy) -> None:
+        d = policy.decision
+        assert d.repeated_sampling == "oracle"
+        assert d.max_extrapolation_oom == 1.0
+        assert d.price_fall_per_year == 10
+        assert d.indeterminate_as == "crossed"
+        assert policy.gate.crossed_without_safeguards == "block"
+
+    def test_waiver(self, policy: Policy) -> None:
+        assert len(policy.waivers) == 1
+        w = policy.waivers[0]
+        assert w.justification and w.approver
+        assert w.target in {s.id for s in policy.safeguards}
+        assert w.expires.year >= 2099
