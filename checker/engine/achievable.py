@@ -74,7 +74,7 @@ def achievable_curve(
     reps = np.stack([c.replicates for c in configs], axis=1)  # (R, m)
     est = np.array([c.estimate for c in configs])
     # Merge configurations of equal budget (keep the best), then the running best.
-    ux, first = np.unique(xs, return_index=True)
+    ux, _first = np.unique(xs, return_index=True)
     group = np.searchsorted(ux, xs)
     best_reps = np.full((reps.shape[0], ux.size), -np.inf)
     best_est = np.full(ux.size, -np.inf)
@@ -98,13 +98,13 @@ def achievable_curve(
         basis[i] = "repeated_sampling" if configs[attain[seg[i]]].k > 1 else "direct"
     below = x < ux[0]
     basis[below] = "below_evidence"
-    lo0, hi0 = percentile_bounds(run_reps[:, :1], alpha)
+    _lo0, hi0 = percentile_bounds(run_reps[:, :1], alpha)
     upper = np.where(below, hi0[0], upper)  # P* below the cheapest spend is at most P*(b_min)
     top_basis = "repeated_sampling" if configs[attain[-1]].k > 1 else "direct"
     above = x > ux[-1]
     top_lo = percentile_bounds(run_reps[:, -1:], alpha)[0][0]
     lower_basis = np.where(above, top_basis, np.where(inside, basis, "uncovered"))
-    estimate = np.where(inside, curve_est, np.nan)
+    estimate = np.where(inside, curve_est, np.where(above, run_est[-1], np.nan))
     lower = np.where(inside, lower, np.where(above, top_lo, np.nan))
     upper = np.where(inside | below, upper, np.nan)
     oom = np.zeros(q)
@@ -116,7 +116,11 @@ def achievable_curve(
         basis=basis,
         lower_basis=lower_basis.astype(object),
         oom=oom,
-        replicates=np.where(inside[None, :], curve_reps, np.nan),
+        # Beyond the evidence each replicate keeps its best evaluated value (P* never falls),
+        # so crossing intervals count crossings shown by cheaper configurations.
+        replicates=np.where(
+            inside[None, :], curve_reps, np.where(above[None, :], run_reps[:, -1:], np.nan)
+        ),
         x_min=float(ux[0]),
         x_direct_max=float(ux[-1]),
         x_extrap_max=float(ux[-1]),

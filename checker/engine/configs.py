@@ -110,7 +110,8 @@ def run_spend(
         why = (
             f"no fixed price for model {run.model!r} in the policy"
             if pricing.convention == "fixed"
-            else f"no list price for model {run.model!r} in force on {run.date or 'an unknown date'}"
+            else f"no list price for model {run.model!r} in force on "
+            f"{run.date or 'an unknown date'}"
         )
         return None, PriceUse(run=run.id, method="unavailable"), why
     inp = spend["input_tokens"][rows][missing]
@@ -225,7 +226,6 @@ def configurations(
         axis: The budget axis (k parallel attempts cost the time of one on ``seconds``).
         parallel: Whether repeated attempts run in parallel on the seconds axis.
     """
-    del alpha
     attempt_runs = [r for r in runs if r.grade == "attempts"]
     universe = sorted({t for r in attempt_runs for t in r.tasks})
     index = {t: i for i, t in enumerate(universe)}
@@ -236,14 +236,14 @@ def configurations(
     out: list[Config] = []
     for r in runs:
         if r.grade == "summary":
-            out.append(_summary_config(r, replicates, rng))
+            out.append(_summary_config(r, replicates, rng, alpha))
             continue
         assert weights is not None
         w = weights[:, [index[t] for t in r.tasks]]
         wsum = w.sum(axis=1)
         wsum[wsum == 0] = np.nan  # a replicate that drew none of this run's tasks
         mean_score = r.score_sum / r.n
-        out.append(_config(r, 1, r.budget, mean_score, w, wsum, rng))
+        out.append(_config(r, 1, r.budget, mean_score, w, wsum, rng, alpha))
         n_min = int(r.n.min())
         if not repeated_sampling or n_min < 2:
             continue
@@ -256,7 +256,7 @@ def configurations(
         for j, k in enumerate(ks):
             if k == 1:
                 continue
-            out.append(_config(r, int(k), float(costs[j]), pk[:, j], w, wsum, rng))
+            out.append(_config(r, int(k), float(costs[j]), pk[:, j], w, wsum, rng, alpha))
     return out
 
 
@@ -274,6 +274,7 @@ def _config(
     w: np.ndarray,
     wsum: np.ndarray,
     rng: np.random.Generator,
+    alpha: float,
 ) -> Config:
     estimate = float(per_task.mean())
     reps = (w @ per_task) / wsum
@@ -282,7 +283,7 @@ def _config(
     if min(successes, n_tasks - successes) < DEGENERATE_SUCCESSES:
         # Near 0 or 1 the bootstrap degenerates (every replicate 0): use the Jeffreys
         # posterior of the task-level counts instead, which keeps honest width.
-        reps = rng.beta(successes + 0.5, n_tasks - successes + 0.5, size=w.shape[0])
+        reps = jeffreys_replicates(successes, n_tasks, w.shape[0], rng, alpha)
     reps = np.where(np.isnan(reps), estimate, reps)
     return Config(
         run=r.run,
@@ -297,7 +298,24 @@ def _config(
     )
 
 
-def _summary_config(r: RunData, replicates: int, rng: np.random.Generator) -> Config:
+def jeffreys_replicates(
+    successes: float, trials: float, size: int, rng: np.random.Generator, alpha: float
+) -> np.ndarray:
+    """Draws from the Jeffreys posterior, with the interval's usual edge convention: with no
+    failures the upper tail is exactly 1, with no successes the lower tail exactly 0, so the
+    bounds always contain the estimate."""
+    from scipy.stats import beta
+
+    u = rng.random(size)
+    reps = beta.ppf(u, successes + 0.5, trials - successes + 0.5)
+    if successes >= trials:
+        reps[u >= 1 - alpha] = 1.0
+    if successes <= 0:
+        reps[u <= alpha] = 0.0
+    return reps
+
+
+def _summary_config(r: RunData, replicates: int, rng: np.random.Generator, alpha: float) -> Config:
     s = r.run.summary
     assert s is not None
     trials = float(s.n_tasks * s.attempts_per_task)
@@ -307,7 +325,7 @@ def _summary_config(r: RunData, replicates: int, rng: np.random.Generator) -> Co
         k=1,
         budget=r.budget,
         estimate=float(s.score),
-        replicates=rng.beta(successes + 0.5, trials - successes + 0.5, size=replicates),
+        replicates=jeffreys_replicates(successes, trials, replicates, rng, alpha),
         n_tasks=s.n_tasks,
         grade="summary",
         successes=successes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -70,9 +71,13 @@ def evaluate(
         # One generator per threshold, derived from the seed and the position, so a
         # threshold's numbers do not depend on the others (adding one changes nothing else).
         rng = np.random.default_rng([seed, i])
-        result, used = determine(
-            pol, t, evidence, model_id, rng=rng, waived_by=active_waiver(pol, t.id, as_of)
-        )
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # NaN marks "nothing can be said here" throughout; numpy's warnings about
+            # all-NaN slices are expected, not news for the user.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result, used = determine(
+                pol, t, evidence, model_id, rng=rng, waived_by=active_waiver(pol, t.id, as_of)
+            )
         results.append(result)
         for p in used:
             prices.setdefault(p.run, p)

@@ -141,7 +141,11 @@ def determine(
     x_top = max([x_hi] + [math.log10(b) + d.max_extrapolation_oom for b in all_budgets])
     x_bottom = min([x_lo] + [math.log10(b) for b in all_budgets])
     x = np.linspace(x_lo, x_hi, GRID_POINTS)
-    x = np.unique(np.concatenate([x, np.linspace(x_bottom, x_top, GRID_POINTS), [x_lo, x_hi]]))
+    x = np.unique(
+        np.concatenate(
+            [x, np.linspace(x_bottom, x_top, GRID_POINTS), [x_lo, x_hi], np.log10(all_budgets)]
+        )
+    )
     tb = np.asarray(t.function.at(10**x))
     ab = np.asarray(t.alert.at(10**x)) if t.alert is not None else None
 
@@ -189,7 +193,7 @@ def determine(
             explain,
         ), prices
 
-    est, low, up, basis_arr, oom, lower_basis = combined
+    est, low, up, basis_arr, _oom, lower_basis = combined
     # Below the cheapest evidence, the stretch counts as covered only if U stays below T there.
     below = basis_arr == "below_evidence"
     below_ok = (
@@ -287,7 +291,8 @@ def determine(
                         if cov.extrapolation_max
                         else ""
                     )
-                    + f" (cap {d.max_extrapolation_oom:g} OOM), the range ends at {format_budget(hi, axis)}"
+                    + f" (cap {d.max_extrapolation_oom:g} OOM), the range ends at "
+                    + format_budget(hi, axis)
                     + (
                         f"; uncovered from {format_budget(10 ** gap.min(), axis)}"
                         if gap.size
@@ -378,12 +383,14 @@ def _elicitation(t: Threshold, scaffolds: set[str], max_attempts: int) -> tuple[
     if e.scaffolds and not scaffolds.intersection(e.scaffolds):
         return (
             False,
-            f"the policy requires one of the scaffolds {e.scaffolds}; evaluated: {sorted(scaffolds)}",
+            f"the policy requires one of the scaffolds {e.scaffolds}; "
+            f"evaluated: {sorted(scaffolds)}",
         )
     if max_attempts < e.min_attempts_per_task:
         return (
             False,
-            f"the policy requires {e.min_attempts_per_task} attempts per task; the evidence has {max_attempts}",
+            f"the policy requires {e.min_attempts_per_task} attempts per task; "
+            f"the evidence has {max_attempts}",
         )
     return True, ""
 

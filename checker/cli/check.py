@@ -1,0 +1,91 @@
+"""``rspcheck check``: evaluate a policy against evidence; the CI gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker.cli import app
+from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, print_problems
+
+
+@app.command()
+def check(
+    policy: Annotated[Path, typer.Option("--policy", "-p", help="Policy file (YAML/JSON).")],
+    evidence: Annotated[
+        list[Path],
+        typer.Option(
+            "--evidence", "-e", help="Evidence manifest or eval log (.eval/.json); repeatable."
+        ),
+    ],
+    model: Annotated[
+        str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed (recorded; same seed, same JSON).")] = (
+        20261128
+    ),
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the determination JSON here.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Judge attestations, waivers and prices as of YYYY-MM-DD (default today)."
+        ),
+    ] = None,
+    replicates: Annotated[
+        int | None,
+        typer.Option(help="Override the policy's bootstrap replicates (e.g. 200 for a preview)."),
+    ] = None,
+) -> None:
+    """Decide every threshold of a policy for one model, and the release gate.
+
+    For each threshold: **crossed**, **not crossed** or **indeterminate**, the basis (direct
+    evidence, repeated sampling, extrapolation), the crossing budget and the budget coverage
+    of the evidence over the range the policy names. Nothing is decided on missing evidence:
+    what the evidence does not cover is indeterminate, and indeterminate counts as crossed at
+    the gate unless the policy says otherwise.
+
+    Exit codes: **0** allow (also with safeguards), **3** block, **2** bad input or usage,
+    **1** unexpected error.
+
+    Example: `rspcheck check -p policies/rspcheck-reference.yaml -e examples/evidence.yaml
+    --model candidate --json determination.json`
+    """
+    from checker.engine.evaluate import evaluate
+    from checker.errors import RspcheckError
+    from checker.evidence.load import load_evidence, merge_evidence
+    from checker.policy.load import load_policy
+
+    if format not in ("text", "json"):
+        raise typer.BadParameter("use 'text' or 'json'", param_hint="--format")
+    date = None
+    if as_of:
+        try:
+            date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise typer.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from None
+    try:
+        loaded = load_policy(policy, today=date)
+        ev = merge_evidence([load_evidence(e) for e in evidence])
+        det = evaluate(loaded, ev, model=model, seed=seed, as_of=date, replicates=replicates)
+    except RspcheckError as err:
+        print_problems(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    text = det.to_json()
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
+    if format == "json":
+        sys.stdout.write(text)
+    else:
+        from checker.cli._summary import print_summary
+
+        print_summary(det)
+        if json_out:
+            typer.echo(f"determination written to {json_out}")
+    raise typer.Exit(EXIT_BLOCK if det.gate.result == "block" else 0)

@@ -1,0 +1,121 @@
+"""Hand-computed cases for every state and basis of a threshold determination."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checker.engine.evaluate import evaluate
+from checker.evidence.model import RunSummary
+from tests.engine.conftest import AS_OF, make_evidence, make_policy
+
+
+def decide(policy, evidence, seed=1):
+    return evaluate(policy, evidence, seed=seed, as_of=AS_OF).thresholds[0]
+
+
+def test_crossed_directly_at_an_evaluated_budget():
+    # 200 tasks at $1, 80% success: the 5% lower bound (~0.75) is far above T = 0.5.
+    p = np.r_[np.ones(160), np.zeros(40)]
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": p, "tasks": 200, "attempts": 1}])
+    r = decide(make_policy({"assessed_range": {"min": 0.5, "max": 10.0}}), ev)
+    assert r.state == "crossed"
+    assert r.basis == "direct"
+    assert 0.74 < r.points[0].lower < r.points[0].estimate < r.points[0].upper < 0.86
+    assert r.crossing_budget.estimate is not None and r.crossing_budget.estimate <= 1.0 + 1e-9
+
+
+def test_crossed_only_through_repeated_sampling_on_a_verifiable_threshold():
+    # Every task succeeds 2 times in 10: pass@1 = 0.2, pass@10 = 1; T = 0.6 at up to $100.
+    runs = [{"id": "r1", "budget": 1.0, "p": 0.2, "tasks": 100, "attempts": 10, "exact": True}]
+    ev = make_evidence(runs)
+    verifiable = decide(make_policy({"verifiable": True, "function": 0.6}), ev)
+    assert verifiable.state == "crossed"
+    assert verifiable.basis == "repeated_sampling"
+    ks = {p.k: p for p in verifiable.points}
+    # Unbiased pass@k with n=10, c=2: pass@2 = 1 - C(8,2)/C(10,2) = 1 - 28/45.
+    assert np.isclose(ks[2].estimate, 1 - 28 / 45, atol=1e-6)
+    # Sequential cost with early stopping: E = sum_{j<2} C(8,j)/C(10,j) = 1 + 0.8 = 1.8.
+    assert np.isclose(ks[2].budget, 1.8, rtol=1e-6)
+    plain = decide(make_policy({"verifiable": False, "function": 0.6}), ev)
+    assert plain.state != "crossed"
+    none = decide(make_policy({"verifiable": True, "function": 0.6}, repeated_sampling="none"), ev)
+    assert none.state != "crossed"
+
+
+def test_indeterminate_when_evidence_stops_far_below_the_actor_budget():
+    # Evidence at $0.01, $0.1, $1; range up to $1000 (3 OOM beyond) with a 1 OOM cap.
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": p, "tasks": 200, "attempts": 1}
+        for i, (b, p) in enumerate([(0.01, 0.05), (0.1, 0.1), (1.0, 0.15)])
+    ]
+    ev = make_evidence(runs)
+    policy = make_policy(
+        {"assessed_range": {"min": 0.01, "max": 1000.0}, "function": 0.9},
+        max_extrapolation_oom=1.0,
+    )
+    r = decide(policy, ev)
+    assert r.state == "indeterminate"
+    assert "extrapolation-cap" in [x.code for x in r.reasons]
+    # 5 OOM range: 2 OOM direct, at most 1 OOM extrapolated, the rest (>= 2 OOM) uncovered.
+    assert abs(r.coverage.direct - 0.4) < 0.02
+    assert r.coverage.extrapolated <= 0.2 + 0.02
+    assert r.coverage.uncovered >= 0.4 - 0.02
+
+
+def test_not_crossed_with_full_coverage_and_headroom():
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": p, "tasks": 300, "attempts": 1}
+        for i, (b, p) in enumerate([(0.1, 0.05), (1.0, 0.08), (10.0, 0.12)])
+    ]
+    ev = make_evidence(runs)
+    r = decide(make_policy({"assessed_range": {"min": 0.1, "max": 10.0}, "function": 0.6}), ev)
+    assert r.state == "not_crossed"
+    assert r.coverage.uncovered == 0.0
+    assert r.coverage.direct == 1.0
+    assert r.headroom_oom is not None and r.headroom_oom > 0
+
+
+def test_axis_unreachable_is_indeterminate_with_its_reason():
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.9, "tasks": 50, "attempts": 1}])
+    r = decide(make_policy({"axis": "seconds", "assessed_range": {"min": 1, "max": 100}}), ev)
+    assert r.state == "indeterminate"
+    assert [x.code for x in r.reasons][:1] == ["axis-unreachable"]
+
+
+def test_summary_only_run_decides_with_binomial_bounds_and_says_so():
+    summary = RunSummary(score=0.9, n_tasks=100, mean_usd=5.0)
+    ev = make_evidence([{"id": "s", "summary": summary}])
+    r = decide(make_policy({}), ev)
+    assert r.state == "crossed"
+    assert r.points[0].grade == "summary"
+    assert "lower-grade-evidence" in [x.code for x in r.reasons]
+
+
+def test_no_evidence_for_the_eval_is_indeterminate_never_not_crossed():
+    run = {"id": "r1", "eval": "other", "budget": 1.0, "p": 0.0, "tasks": 50, "attempts": 1}
+    ev = make_evidence([run])
+    r = decide(make_policy({}), ev)
+    assert r.state == "indeterminate"
+    assert r.reasons[0].code == "no-evidence"
+
+
+def test_same_seed_same_json_and_row_order_does_not_matter():
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": p, "tasks": 100, "attempts": 3}
+        for i, (b, p) in enumerate([(0.1, 0.1), (1.0, 0.3), (10.0, 0.5)])
+    ]
+    ev = make_evidence(runs)
+    policy = make_policy({"verifiable": True})
+    a = evaluate(policy, ev, seed=7, as_of=AS_OF).to_json()
+    assert a == evaluate(policy, ev, seed=7, as_of=AS_OF).to_json()
+    perm = np.random.default_rng(3).permutation(len(ev.attempts))
+    t = ev.attempts
+    shuffled = type(t).from_columns(
+        run=np.asarray(t.run_ids, dtype=object)[t.run][perm],
+        task=np.asarray(t.task_ids, dtype=object)[t.task][perm],
+        score=t.score[perm],
+        attempt=t.attempt[perm],
+        spend={k: v[perm] for k, v in t.spend.items()},
+    )
+    ev2 = type(ev)(manifest=ev.manifest, attempts=shuffled)
+    assert evaluate(policy, ev2, seed=7, as_of=AS_OF).to_json() == a
