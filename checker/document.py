@@ -69,8 +69,12 @@ class Document:
         return Problem(code, msg, file=self.file, line=line, column=col, loc=tuple(loc), **kw)
 
 
-def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file, turning OS errors and oversize files into located problems."""
+def read_bytes(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """Read a file, turning OS errors and oversize files into located problems.
+
+    ``max_bytes`` defaults to :data:`MAX_BYTES` as it is when called (tests lower it).
+    """
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -109,7 +113,7 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+def load_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
     """Read and parse a YAML or JSON file into a :class:`Document`.
 
     Raises:
@@ -179,10 +183,18 @@ def parse_document(raw: bytes, file: str) -> Document:
     data = builder.build(node, (), 0)
     if builder.problems:
         raise RspcheckError(builder.problems)
+    if data is None:  # '---' alone, or a bare 'null': nothing in it
+        raise RspcheckError.one(
+            "file-empty",
+            "the file holds no data (an empty document)",
+            file=file,
+            hint="see docs/ and tests/data/ for a minimal example",
+        )
     if not isinstance(data, dict):
+        what = _KIND_NAMES.get(type(data).__name__, type(data).__name__)
         raise RspcheckError.one(
             "top-level-not-mapping",
-            f"the top level is a {type(data).__name__}, not a mapping of keys to values",
+            f"the top level is {what}, not a mapping of keys to values",
             file=file,
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
@@ -195,6 +207,17 @@ def parse_document(raw: bytes, file: str) -> Document:
         positions=builder.positions,
         key_positions=builder.key_positions,
     )
+
+
+_KIND_NAMES = {
+    "list": "a list",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "date": "a date",
+    "datetime": "a timestamp",
+}
 
 
 def _check_expansion(root: Node, file: str) -> None:
