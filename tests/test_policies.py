@@ -188,3 +188,11 @@ class TestReferencePolicy:
         assert w.justification and w.approver
         assert w.target in {s.id for s in policy.safeguards}
         assert w.expires.year >= 2099
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_docs_list_every_policy_and_threshold(path: Path) -> None:
+    docs = (POLICIES.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    assert f"policies/{path.name}" in docs
+    for t in _load(path).thresholds:
+        assert f"`{t.id}`" in docs, t.id
