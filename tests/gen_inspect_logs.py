@@ -8,8 +8,9 @@ A simulated model provider, registered with ``@modelapi(name="budgetsim")``, ans
 questions. Its accuracy and its token usage depend on the budget it is given: ``reasoning_effort``
 sets how many reasoning tokens it spends (and so how often it is right), ``max_tokens`` truncates
 it (a truncated answer is empty, hence wrong). Its prices are registered with ``set_model_info``
-and a ``ModelCost``, so Inspect itself fills ``total_cost``. A second model, ``budgetsim/sim-grader``,
-is called by one scorer so that grader usage appears under its own key in ``model_usage``.
+and a ``ModelCost``, so Inspect itself fills ``total_cost``. A second model,
+``budgetsim/sim-grader``, is called by one scorer so that grader usage appears under its own key
+in ``model_usage``.
 
 The logs written (names are stable; Inspect's own names carry a timestamp and random ids):
 
@@ -73,11 +74,11 @@ def _register() -> None:
 
     @modelapi(name="budgetsim")
     class BudgetSim(ModelAPI):  # registered as a side effect of the decorator
-        def __init__(self, model_name: str, base_url=None, api_key=None, config=GenerateConfig(),
+        def __init__(self, model_name: str, base_url=None, api_key=None, config=None,
                      **model_args):
-            super().__init__(model_name, base_url, api_key, [], config)
+            super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
 
-        async def generate(self, input, tools, tool_choice, config):  # noqa: A002
+        async def generate(self, input, tools, tool_choice, config):
             text = "\n".join(m.text for m in input)
             total_calls[0] += 1
             if crash_after and total_calls[0] > crash_after:

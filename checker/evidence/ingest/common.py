@@ -236,11 +236,12 @@ def build_evidence(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for res in results:
-        if res.sha256 in by_sha:
+        twin = by_sha.get(res.sha256)
+        if twin is not None and [r.run.id for r in twin.runs] == [r.run.id for r in res.runs]:
             warnings.append(
                 Problem(
                     "run-duplicate",
-                    f"the same file was given twice (also as {by_sha[res.sha256].path}); "
+                    f"the same file was given twice (also as {twin.path}); "
                     "it is read once",
                     file=res.path,
                     severity="warning",

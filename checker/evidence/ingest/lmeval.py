@@ -172,14 +172,13 @@ def _read_samples(
     cols = Columns()
     rd = RunData(run=None, columns=cols)  # type: ignore[arg-type]
     filters: list[str] = []
-    chosen_metric = metric
-    seen_docs: dict[str, int] = {}
+    by_filter: dict[str, list[tuple[int, str, list[str], dict[str, Any]]]] = {}
     try:
         fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise RspcheckError.one("file-not-found", f"cannot open: {exc.strerror}",
                                 file=file) from None
-    with fh:
+    with fh:  # one pass: keep each line's metric values, grouped by filter
         for n, line in enumerate(fh, start=1):
             if progress is not None:
                 progress(len(line))
@@ -195,63 +194,73 @@ def _read_samples(
                           line=n)
                 continue
             f = str(row.get("filter", "none"))
-            if f not in filters:
+            if f not in by_filter:
                 filters.append(f)
-            use_filter = filt if filt is not None else filters[0]
-            if f != use_filter:
-                rd.skipped["other-filter"] += 1
-                continue
-            if chosen_metric is None:
-                ms = row.get("metrics")
-                chosen_metric = ms[0] if isinstance(ms, list) and ms else None
-                if chosen_metric is None:
-                    raise RspcheckError.one("scorer-unknown", "samples list no metrics",
-                                            file=file, line=n, hint="name one with --metric")
-            if chosen_metric not in row:
-                known = [k for k in (row.get("metrics") or []) if isinstance(k, str)]
-                if not strict_metric and chosen_metric == metric and known:
-                    probs.warn("scorer-unknown", f"task {task} has no metric {metric!r}; using "
-                               f"{known[0]!r}", line=n, hint="--metric applies to the tasks "
-                               "that have it")
-                    chosen_metric = known[0]
-                if chosen_metric not in row:
-                        raise RspcheckError.one(
-                        "scorer-unknown",
-                        f"no metric {chosen_metric!r} in the samples; they have: "
-                        f"{', '.join(known) or 'none'}", file=file, line=n,
-                        hint="choose one with --metric")
-            value = row[chosen_metric]
-            if chosen_metric == metric and metric not in used_metric:
-                used_metric.append(metric)
-            values = value if isinstance(value, list) else [value]
-            doc = str(row["doc_id"])
-            start = seen_docs.get(doc, 0)  # a doc on several lines: further attempts
-            for j, v in enumerate(values):
-                try:
-                    s = score_to_unit(v)
-                except Unmappable as exc:
-                    probs.add("score-unmappable", f"doc {doc}: {chosen_metric} {exc}", line=n,
-                              loc=(chosen_metric,))
-                    continue
-                if math.isnan(s):
-                    rd.skipped["unscored"] += 1
-                    continue
-                if not 0.0 <= s <= 1.0:
-                    probs.add("score-out-of-range",
-                              f"doc {doc}: {chosen_metric} = {v!r} is outside [0, 1]", line=n,
-                              loc=(chosen_metric,),
-                              hint="choose a metric scored in [0, 1] with --metric")
-                    continue
-                cols.add(doc, start + j, s, {}, False)
-            seen_docs[doc] = start + len(values)
-    if filt is not None and filt not in filters:
-        raise RspcheckError.one("scorer-unknown",
-                                f"no filter {filt!r}; the samples have {', '.join(filters)}",
-                                file=file, hint="choose one with --filter")
+                by_filter[f] = []
+            ms = [m for m in (row.get("metrics") or []) if isinstance(m, str)]
+            vals = {m: row[m] for m in (*ms, metric) if m is not None and m in row}
+            by_filter[f].append((n, str(row["doc_id"]), ms, vals))
     probs.raise_if_errors()
-    if len(filters) > 1 and filt is None:
+    if not filters:
+        raise RspcheckError.one("file-empty", "the samples file has no samples", file=file)
+    if filt is not None and filt not in filters:
+        if strict_metric:
+            raise RspcheckError.one("scorer-unknown",
+                                    f"no filter {filt!r}; the samples have {', '.join(filters)}",
+                                    file=file, hint="choose one with --filter")
+        probs.warn("scorer-unknown", f"task {task} has no filter {filt!r}; using "
+                   f"{filters[0]!r}", hint="--filter applies to the tasks that have it")
+    elif len(filters) > 1 and filt is None:
         probs.warn("scorer-unknown", f"task {task} has filters {', '.join(filters)}; using "
                    f"{filters[0]!r}", hint="choose one with --filter")
+    use_filter = filt if filt in by_filter else filters[0]
+    other = sum(len(v) for k, v in by_filter.items() if k != use_filter)
+    if other:
+        rd.skipped["other-filter"] += other
+    chosen_metric = metric
+    seen_docs: dict[str, int] = {}
+    for n, doc, ms, vals in by_filter[use_filter]:
+        if chosen_metric is None:
+            chosen_metric = ms[0] if ms else None
+            if chosen_metric is None:
+                raise RspcheckError.one("scorer-unknown", "samples list no metrics",
+                                        file=file, line=n, hint="name one with --metric")
+        if chosen_metric not in vals:
+            if not strict_metric and chosen_metric == metric and ms and ms[0] in vals:
+                probs.warn("scorer-unknown", f"task {task} has no metric {metric!r}; using "
+                           f"{ms[0]!r}", line=n, hint="--metric applies to the tasks that "
+                           "have it")
+                chosen_metric = ms[0]
+            else:
+                raise RspcheckError.one(
+                    "scorer-unknown",
+                    f"no metric {chosen_metric!r} in the samples; they have: "
+                    f"{', '.join(ms) or 'none'}", file=file, line=n,
+                    hint="choose one with --metric")
+        value = vals[chosen_metric]
+        if chosen_metric == metric and metric not in used_metric:
+            used_metric.append(metric)
+        values = value if isinstance(value, list) else [value]
+        start = seen_docs.get(doc, 0)  # a doc on several lines: further attempts
+        for j, v in enumerate(values):
+            try:
+                s = score_to_unit(v)
+            except Unmappable as exc:
+                probs.add("score-unmappable", f"doc {doc}: {chosen_metric} {exc}", line=n,
+                          loc=(chosen_metric,))
+                continue
+            if math.isnan(s):
+                rd.skipped["unscored"] += 1
+                continue
+            if not 0.0 <= s <= 1.0:
+                probs.add("score-out-of-range",
+                          f"doc {doc}: {chosen_metric} = {v!r} is outside [0, 1]", line=n,
+                          loc=(chosen_metric,),
+                          hint="choose a metric scored in [0, 1] with --metric")
+                continue
+            cols.add(doc, start + j, s, {}, False)
+        seen_docs[doc] = start + len(values)
+    probs.raise_if_errors()
     cfg = (results.get("configs") or {}).get(task) or {}
     gen = cfg.get("generation_kwargs") or {}
     limits: dict[str, Any] = {}
