@@ -6,10 +6,14 @@ rspcheck assumption. The reference policy must exercise every feature of the for
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 
 from checker.authoring.lint import lint_files
 from checker.policy import load_policy
@@ -90,6 +94,26 @@ def test_framework_safeguards_have_sign_off(name: str) -> None:
     assert policy.safeguards
     for s in policy.safeguards:
         assert s.sign_off, s.id
+
+
+def _json_ready(value: object) -> object:
+    """YAML dates as ISO strings, as an editor's schema validator sees them."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_valid_against_published_json_schema(path: Path) -> None:
+    schema_path = POLICIES.parent / "schemas" / "policy.schema.json"
+    validator = Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    data = _json_ready(yaml.safe_load(path.read_text(encoding="utf-8")))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
 
 
 def _implies_consistent(policy: Policy) -> None:
