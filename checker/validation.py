@@ -40,10 +40,15 @@ def validate(model: type[M], doc: Document) -> M:
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     # A value failing every branch of a union yields one error per branch; keep the first per
-    # location and code so the author sees one message per mistake.
+    # location and code so the author sees one message per mistake. A branch's wrong-type is
+    # noise beside a more specific problem at the same place (``max: -1`` is a nonpositive
+    # budget, not also "not a string").
+    specific = {p.loc for p in problems if p.code != "wrong-type"}
     seen: set[tuple[Loc, str]] = set()
     out = []
     for p in problems:
+        if p.code == "wrong-type" and p.loc in specific:
+            continue
         if (p.loc, p.code) not in seen:
             seen.add((p.loc, p.code))
             out.append(p)
