@@ -270,6 +270,31 @@ class GateResult(Out):
     """Threshold ids in the topological order the gate walked."""
 
 
+class ActorRef(Out):
+    """A policy actor, for budget markers on charts."""
+
+    id: str
+    """Actor id."""
+    title: str | None
+    """Human name."""
+    budgets: dict[str, float]
+    """Budget per task on each axis the actor states (``tokens``, ``usd``, ``seconds``)."""
+    assumption: bool
+    """True when the budget is an rspcheck assumption, not the source framework's."""
+
+
+class RelationRef(Out):
+    """One edge of the policy's relation graph."""
+
+    kind: Literal["implies", "requires"]
+    """``implies``: crossing source implies target; ``requires``: crossing source requires
+    safeguard target."""
+    source: str
+    """Threshold id."""
+    target: str
+    """Threshold id (implies) or safeguard id (requires)."""
+
+
 class ComparisonResult(Out):
     """Two models (or scaffolds) on one eval, at matched budgets and at their own maxima."""
 
@@ -322,6 +347,10 @@ class Determination(Out):
     """Decision settings in force (extrapolation cap, replicates, repeated sampling...)."""
     inputs: list[InputFile]
     """Files used, with digests."""
+    actors: list[ActorRef] = Field(default_factory=list)
+    """The policy's actors (reference budgets)."""
+    relations: list[RelationRef] = Field(default_factory=list)
+    """The policy's relation graph."""
     thresholds: list[ThresholdResult]
     """Per-threshold results, in policy order."""
     gate: GateResult

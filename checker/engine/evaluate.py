@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from checker import __version__
-from checker.engine.determination import Determination, InputFile, PriceUse
+from checker.engine.determination import (
+    ActorRef,
+    Determination,
+    InputFile,
+    PriceUse,
+    RelationRef,
+)
 from checker.engine.gate import active_waiver, run_gate
 from checker.engine.threshold import determine
 from checker.errors import RspcheckError
@@ -125,6 +131,24 @@ def evaluate(
             "price_fall_per_year": d.price_fall_per_year,
         },
         inputs=inputs,
+        actors=[
+            ActorRef(
+                id=a.id,
+                title=a.title,
+                budgets={ax: v for ax in ("tokens", "usd", "seconds") if (v := a.budget.on(ax))},
+                assumption=a.assumption,
+            )
+            for a in pol.actors
+        ],
+        relations=[
+            RelationRef(kind="implies", source=r.source, target=r.target)
+            for r in pol.relations.implies
+        ]
+        + [
+            RelationRef(kind="requires", source=r.threshold, target=s)
+            for r in pol.relations.requires
+            for s in r.safeguards
+        ],
         thresholds=results,
         gate=gate,
         prices=[prices[k] for k in sorted(prices)],
