@@ -128,11 +128,17 @@ def _cycles(policy: Policy, doc: Document) -> list[Problem]:
     if cycle is None:
         return []
     names = " -> ".join(n.split(":", 1)[1] for n in cycle)
+    # point at the 'implies' entry that closes the cycle (the edge back to its first node)
+    closing = (cycle[-2].split(":", 1)[1], cycle[-1].split(":", 1)[1])
+    loc: Loc = ("relations",)
+    for i, rel in enumerate(policy.relations.implies):
+        if (rel.source, rel.target) == closing:
+            loc = ("relations", "implies", i)
     return [
         doc.problem(
             "relation-cycle",
             f"the relations form a cycle: {names}",
-            ("relations",),
+            loc,
             hint="'implies' must run from the stronger threshold to the weaker one; remove one",
         )
     ]
