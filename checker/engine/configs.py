@@ -21,7 +21,7 @@ from checker.curves import (
 )
 from checker.engine.determination import PriceUse
 from checker.evidence.model import EvalRun, Evidence
-from checker.policy.model import Policy
+from checker.policy.model import Pricing
 
 SUCCESS_CUTOFF = 0.5
 """A fractional score counts as a success for pass@k when it is at least this."""
@@ -72,7 +72,7 @@ class Config:
 
 
 def run_spend(
-    evidence: Evidence, run: EvalRun, rows: np.ndarray, axis: Axis, policy: Policy
+    evidence: Evidence, run: EvalRun, rows: np.ndarray, axis: Axis, pricing: Pricing
 ) -> tuple[np.ndarray | None, PriceUse | None, str | None]:
     """Per-attempt spend of a run's rows on an axis, how it was obtained, or why it can't be."""
     spend = evidence.attempts.spend
@@ -98,7 +98,6 @@ def run_spend(
     missing = np.isnan(usd)
     if not missing.any():
         return usd, PriceUse(run=run.id, method="measured"), None
-    pricing = policy.decision.pricing
     if pricing.convention == "fixed":
         table = pricing.prices.get(run.model)
         method = "fixed-price"
@@ -136,13 +135,13 @@ def run_spend(
 
 
 def run_data(
-    evidence: Evidence, run: EvalRun, axis: Axis, policy: Policy
+    evidence: Evidence, run: EvalRun, axis: Axis, pricing: Pricing
 ) -> tuple[RunData | None, PriceUse | None, str | None]:
     """Task-level data of one run on one axis (or the reason it has none)."""
     rows = evidence.attempts.rows_of_run(run.id)
     if rows.size == 0:
-        return _summary_data(evidence, run, axis, policy)
-    cost, price, why = run_spend(evidence, run, rows, axis, policy)
+        return _summary_data(run, axis)
+    cost, price, why = run_spend(evidence, run, rows, axis, pricing)
     if cost is None:
         return None, price, why
     table = evidence.attempts
@@ -169,16 +168,14 @@ def run_data(
     return data, price, None
 
 
-def _summary_data(
-    evidence: Evidence, run: EvalRun, axis: Axis, policy: Policy
-) -> tuple[RunData | None, PriceUse | None, str | None]:
+def _summary_data(run: EvalRun, axis: Axis) -> tuple[RunData | None, PriceUse | None, str | None]:
     s = run.summary
     if s is None:
         return None, None, f"run {run.id!r} has no attempts and no summary"
     mean = {Axis.usd: s.mean_usd, Axis.tokens: s.mean_tokens, Axis.seconds: s.mean_seconds}[axis]
     price = PriceUse(run=run.id, method="measured") if axis is Axis.usd and mean else None
     if mean is None and axis is Axis.usd and s.mean_tokens is not None:
-        del policy  # summaries give total tokens only; without the input/output split no price
+        # Summaries give total tokens only: without the input/output split, no price.
         return (
             None,
             PriceUse(run=run.id, method="unavailable"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from checker import __version__
+from checker.engine.compare import compare
 from checker.engine.determination import (
     ActorRef,
     Determination,
@@ -54,11 +55,15 @@ def evaluate(
     seed: int = DEFAULT_SEED,
     as_of: dt.date | None = None,
     replicates: int | None = None,
+    compare_with: str | None = None,
 ) -> Determination:
     """Determine every threshold of ``policy`` for one model, and the gate.
 
     The same inputs, seed and ``as_of`` give the same Determination (and JSON) byte for byte.
     ``replicates`` overrides the policy's bootstrap replicates (e.g. a fast preview).
+    ``compare_with`` names a second model (e.g. the previous release): every eval the policy
+    uses where both have runs gets a matched-budget comparison, on the axis of the first
+    threshold that uses the eval.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else None
     pol = loaded.policy if loaded else policy
@@ -71,6 +76,7 @@ def evaluate(
         )
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     model_id = pick_model(evidence, model)
+    evidence_warnings: list[str] = []
     results = []
     prices: dict[str, PriceUse] = {}
     for i, t in enumerate(pol.thresholds):
@@ -88,6 +94,30 @@ def evaluate(
         for p in used:
             prices.setdefault(p.run, p)
     gate = run_gate(pol, results, evidence.manifest.attestations, as_of)
+    comparisons = []
+    if compare_with is not None:
+        other = pick_model(evidence, compare_with)
+        axes: dict[str, str] = {}
+        for t in pol.thresholds:
+            for e in t.evals:
+                axes.setdefault(e, str(t.axis))
+        for e, axis in axes.items():
+            try:
+                comparisons.append(
+                    compare(
+                        evidence,
+                        e,
+                        other,
+                        model_id,
+                        axis=axis,
+                        pricing=pol.decision.pricing,
+                        replicates=pol.decision.bootstrap_replicates,
+                        seed=seed,
+                        confidence=pol.decision.confidence,
+                    )
+                )
+            except RspcheckError as err:
+                evidence_warnings.append(f"no comparison on {e}: {err.problems[0].msg}")
     inputs = []
     if loaded:
         inputs.append(InputFile(role="policy", name=Path(loaded.path).name, sha256=loaded.sha256))
@@ -151,7 +181,8 @@ def evaluate(
         ],
         thresholds=results,
         gate=gate,
+        comparisons=comparisons,
         prices=[prices[k] for k in sorted(prices)],
         caveats=caveats,
-        warnings=list(evidence.warnings),
+        warnings=list(evidence.warnings) + evidence_warnings,
     )

@@ -83,7 +83,7 @@ def determine(
             continue
         data: list[RunData] = []
         for r in runs:
-            rd, price, why = run_data(evidence, r, axis, policy)
+            rd, price, why = run_data(evidence, r, axis, policy.decision.pricing)
             if price is not None:
                 prices.append(price)
             if rd is None:
