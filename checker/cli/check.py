@@ -42,6 +42,13 @@ def check(
         int | None,
         typer.Option(help="Override the policy's bootstrap replicates (e.g. 200 for a preview)."),
     ] = None,
+    compare_with: Annotated[
+        str | None,
+        typer.Option(
+            help="Also compare with this model (e.g. the previous release) at matched "
+            "budgets on every eval the policy uses."
+        ),
+    ] = None,
 ) -> None:
     """Decide every threshold of a policy for one model, and the release gate.
 
@@ -73,7 +80,15 @@ def check(
     try:
         loaded = load_policy(policy, today=date)
         ev = merge_evidence([load_evidence(e) for e in evidence])
-        det = evaluate(loaded, ev, model=model, seed=seed, as_of=date, replicates=replicates)
+        det = evaluate(
+            loaded,
+            ev,
+            model=model,
+            seed=seed,
+            as_of=date,
+            replicates=replicates,
+            compare_with=compare_with,
+        )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
