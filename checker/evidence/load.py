@@ -376,6 +376,8 @@ def _read_arrow(p: Path, suffix: str) -> tuple[dict[str, object], np.ndarray] | 
     columns: dict[str, object] = {}
     for c in table.column_names:
         col = table.column(c)
+        if c in keys and col.null_count == len(col):
+            return None  # absent, or never given: the slow path tells which
         if c in keys:
             columns[c] = col.to_numpy(zero_copy_only=False)
         elif pa.types.is_boolean(col.type) and c != "limit_hit":
@@ -502,7 +504,9 @@ def _to_table(
         if bad.size:
             collector.add(
                 "invalid-value",
-                f"attempt must be a whole number >= 0 ({bad.size:,} rows)",
+                f"attempt is missing or not a whole number >= 0 ({bad.size:,} rows)",
+                hint="number attempts 0, 1, 2, ... within each task, or leave the column "
+                "out everywhere to have them numbered in file order",
                 **where(bad),
             )
         attempt = np.nan_to_num(att).astype(np.int32)
