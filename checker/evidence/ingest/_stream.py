@@ -21,13 +21,15 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import zstandard
 
 from checker.errors import RspcheckError
 
-CHUNK = 1 << 20
+CHUNK = 1 << 16
+"""Compressed bytes read per step: JSON compresses ~10x, so each step yields well under 1 MB of
+text and the stream never holds more than a few MB at once."""
 ZSTD_METHOD = 93
 _LOCAL_HEADER = b"PK\x03\x04"
 
@@ -41,17 +43,111 @@ class MemberError(Exception):
         self.msg = msg
 
 
+class Entry(NamedTuple):
+    """One central-directory entry (the fields :class:`ZipArchive` needs)."""
+
+    filename: str
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+
+
+_EOCD = b"PK\x05\x06"
+_EOCD64 = b"PK\x06\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_CENTRAL = b"PK\x01\x02"
+_CD = struct.Struct("<4s6H3L5H2L")  # central directory file header, 46 bytes
+
+
+def read_directory(fh: IO[bytes], size: int) -> dict[str, Entry]:
+    """Parse the zip central directory (zip64 included), as :mod:`zipfile` does but leaner.
+
+    Raises ``zipfile.BadZipFile`` for anything that is not a well-formed directory.
+    """
+    tail_len = min(size, 22 + 65535)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        raise zipfile.BadZipFile("no end-of-central-directory record (truncated?)")
+    eocd_pos = size - tail_len + at
+    (_, _, _, _, count, cd_size, cd_offset, _) = struct.unpack("<4s4H2LH", tail[at : at + 22])
+    zip64 = False
+    if at >= 20 and tail[at - 20 : at - 16] == _EOCD64_LOCATOR:
+        (_, _, eocd64_pos, _) = struct.unpack("<4sLQL", tail[at - 20 : at])
+        if not 0 <= eocd64_pos <= size - 56:
+            raise zipfile.BadZipFile("zip64 end record lies outside the file")
+        fh.seek(eocd64_pos)
+        rec = fh.read(56)
+        if rec[:4] != _EOCD64:
+            raise zipfile.BadZipFile("zip64 end record is damaged")
+        (_, _, _, _, _, _, _, count, cd_size, cd_offset) = struct.unpack("<4sQ2H2L4Q", rec)
+        zip64 = True
+        end_of_cd = eocd64_pos
+    else:
+        end_of_cd = eocd_pos
+    concat = end_of_cd - cd_size - cd_offset  # bytes prepended to the archive (usually 0)
+    if zip64:
+        concat = 0 if concat >= 0 else concat
+    start = cd_offset + concat
+    if start < 0 or cd_size > size or start + cd_size > size:
+        raise zipfile.BadZipFile("the central directory lies outside the file")
+    fh.seek(start)
+    cd = fh.read(cd_size)
+    if len(cd) != cd_size:
+        raise zipfile.BadZipFile("the central directory is cut off")
+    out: dict[str, Entry] = {}
+    pos = 0
+    seen = 0
+    unpack = _CD.unpack_from
+    while pos + 46 <= cd_size:
+        (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, elen, clen, _, _, _,
+         offset) = unpack(cd, pos)  # 17 fields, 46 bytes
+        if sig != _CENTRAL:
+            raise zipfile.BadZipFile("a central directory entry is damaged")
+        name_b = cd[pos + 46 : pos + 46 + nlen]
+        if 0xFFFFFFFF in (csize, usize, offset):
+            extra = cd[pos + 46 + nlen : pos + 46 + nlen + elen]
+            csize, usize, offset = _zip64_extra(extra, csize, usize, offset)
+        name = name_b.decode("utf-8" if flags & 0x800 else "cp437")
+        out[name] = Entry(name, method, crc, csize, usize, offset + concat)
+        pos += 46 + nlen + elen + clen
+        seen += 1
+    if pos > cd_size or (seen != count and count != 0xFFFF):
+        raise zipfile.BadZipFile("the central directory does not hold the entries it declares")
+    return out
+
+
+def _zip64_extra(extra: bytes, csize: int, usize: int, offset: int) -> tuple[int, int, int]:
+    i = 0
+    while i + 4 <= len(extra):
+        tag, ln = struct.unpack_from("<HH", extra, i)
+        if tag == 1:
+            data = extra[i + 4 : i + 4 + ln]
+            vals = list(struct.unpack_from(f"<{len(data) // 8}Q", data))
+            if usize == 0xFFFFFFFF and vals:
+                usize = vals.pop(0)
+            if csize == 0xFFFFFFFF and vals:
+                csize = vals.pop(0)
+            if offset == 0xFFFFFFFF and vals:
+                offset = vals.pop(0)
+            break
+        i += 4 + ln
+    return csize, usize, offset
+
+
 class ZipArchive:
     """A zip file's directory and streamed access to its members."""
 
     def __init__(self, fh: IO[bytes], size: int) -> None:
         self.fh = fh
         self.size = size
-        zf = zipfile.ZipFile(fh)  # reads the central directory only
-        self.members: dict[str, zipfile.ZipInfo] = {i.filename: i for i in zf.infolist()}
+        self.members: dict[str, Entry] = read_directory(fh, size)
 
     def chunks(self, name: str, progress: Any = None) -> Iterator[bytes]:
-        """Decompressed bytes of member ``name``, in pieces of about :data:`CHUNK`."""
+        """Decompressed bytes of member ``name``, a piece per :data:`CHUNK` of compressed input."""
         info = self.members[name]
         fh = self.fh
         if info.header_offset < 0 or info.header_offset + 30 > self.size:
@@ -69,47 +165,30 @@ class ZipArchive:
                 f"it needs {start + remaining - self.size:,} bytes beyond the end of the file",
             )
         method = info.compress_type
-        if method == ZSTD_METHOD:
-            dobj: Any = zstandard.ZstdDecompressor().decompressobj(read_across_frames=True)
-        elif method == zipfile.ZIP_DEFLATED:
-            dobj = zlib.decompressobj(-15)
-        elif method == zipfile.ZIP_STORED:
-            dobj = None
-        else:
+        if method not in (ZSTD_METHOD, zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
             raise MemberError(
                 "log-member-corrupt",
                 f"compression method {method} is not supported (stored, deflate and zstd are)",
             )
         fh.seek(start)
+        source = _Bounded(fh, remaining, progress)
         crc = 0
         produced = 0
         expected = info.file_size
         try:
-            while remaining > 0:
-                raw = fh.read(min(CHUNK, remaining))
-                if not raw:
-                    raise MemberError("log-truncated", "the file ends inside this member")
-                remaining -= len(raw)
-                if progress is not None:
-                    progress(len(raw))
-                out = raw if dobj is None else dobj.decompress(raw)
-                if out:
-                    produced += len(out)
-                    if produced > expected:
-                        raise MemberError(
-                            "log-member-corrupt",
-                            f"it decompresses to more than its recorded {expected:,} bytes",
-                        )
-                    crc = zlib.crc32(out, crc)
-                    yield out
-            if method == zipfile.ZIP_DEFLATED:
-                tail = dobj.flush()
-                if tail:
-                    produced += len(tail)
-                    crc = zlib.crc32(tail, crc)
-                    yield tail
+            for out in _decompress(method, source):
+                produced += len(out)
+                if produced > expected:
+                    raise MemberError(
+                        "log-member-corrupt",
+                        f"it decompresses to more than its recorded {expected:,} bytes",
+                    )
+                crc = zlib.crc32(out, crc)
+                yield out
         except (zstandard.ZstdError, zlib.error) as exc:
             raise MemberError("log-member-corrupt", f"it does not decompress: {exc}") from None
+        if source.short:
+            raise MemberError("log-truncated", "the file ends inside this member")
         if produced != expected:
             raise MemberError(
                 "log-member-corrupt",
@@ -120,6 +199,54 @@ class ZipArchive:
 
     def read(self, name: str) -> bytes:
         return b"".join(self.chunks(name))
+
+
+OUT = 1 << 20
+"""Most decompressed bytes handed on at once (a member that compresses 100x stays bounded)."""
+
+
+class _Bounded:
+    """A read-only view of the next ``n`` bytes of a file (one member's compressed data)."""
+
+    def __init__(self, fh: IO[bytes], n: int, progress: Any) -> None:
+        self.fh, self.left, self.progress, self.short = fh, n, progress, False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        size = self.left if size is None or size < 0 else min(size, self.left)
+        data = self.fh.read(size)
+        if len(data) < size:
+            self.short = True
+        self.left -= len(data)
+        if self.progress is not None and data:
+            self.progress(len(data))
+        return data
+
+
+def _decompress(method: int, source: _Bounded) -> Iterator[bytes]:
+    """Decompressed pieces of at most :data:`OUT` bytes."""
+    if method == ZSTD_METHOD:
+        reader = zstandard.ZstdDecompressor().stream_reader(
+            source, read_size=CHUNK, read_across_frames=True, closefd=False
+        )
+        while out := reader.read(OUT):
+            yield out
+        return
+    if method == zipfile.ZIP_STORED:
+        while out := source.read(OUT):
+            yield out
+        return
+    dobj = zlib.decompressobj(-15)
+    while raw := source.read(CHUNK):
+        data = raw
+        while data:
+            out = dobj.decompress(data, OUT)
+            if out:
+                yield out
+            data = dobj.unconsumed_tail
+    if tail := dobj.flush():
+        yield tail
 
 
 def text_chunks(chunks: Iterator[bytes]) -> Iterator[str]:

@@ -73,13 +73,13 @@ from checker.evidence.ingest._stream import (
     text_chunks,
 )
 from checker.evidence.ingest.common import (
+    LETTER_SCORES,
     Columns,
     Problems,
     Progress,
     RunData,
     SourceResult,
     Unmappable,
-    as_float,
     safe_id,
     score_to_unit,
     sha256_file,
@@ -106,7 +106,9 @@ class Rec:
     id: str
     epoch: int
     scores: dict[str, Any] | None
-    usage: dict[str, Any] | None
+    usage: Any
+    """``(mu, others)`` from :func:`_compact`, None when no usage is recorded, or (while the
+    model is not yet known) the raw ``model_usage`` dict."""
     total_time: float
     working_time: float
     limit: str | None
@@ -118,49 +120,72 @@ class Rec:
     where: tuple
 
 
-def _reduce(s: Any, where: tuple) -> Rec:
+_USAGE_KEYS = ("input_tokens", "input_tokens_cache_write", "input_tokens_cache_read",
+               "output_tokens", "reasoning_tokens", "total_cost", "total_tokens")
+
+
+def _compact(usage: dict[str, Any] | None, model: str) -> Any:
+    """``model_usage`` as ``(mu, others)``: the evaluated model's values as a tuple in
+    :data:`_USAGE_KEYS` order (None if it is absent), and ``(key, total_tokens, total_cost)``
+    of every other model; None when nothing is recorded. Small: 10,000 attempts stay cheap."""
+    if not usage:
+        return None
+    mu = usage.get(model)
+    mu = tuple(map(mu.get, _USAGE_KEYS)) if mu.__class__ is dict else None
+    others = ()
+    if len(usage) > (mu is not None):
+        others = tuple(
+            (k, u.get("total_tokens"), u.get("total_cost")) if u.__class__ is dict
+            else (k, None, None)
+            for k, u in usage.items() if k != model)
+    return (mu, others)
+
+
+def _reduce(s: Any, where: tuple, model: str | None = None) -> Rec:
     """Keep only the fields used from a summary or sample dict (raises on a bad shape)."""
-    if not isinstance(s, dict):
+    if s.__class__ is not dict:
         raise TypeError(f"an attempt record is a {type(s).__name__}, not an object")
-    scores = s.get("scores")
-    if isinstance(scores, dict):
-        scores = {k: (v.get("value") if isinstance(v, dict) else v) for k, v in scores.items()}
+    g = s.get
+    scores = g("scores")
+    if scores.__class__ is dict:
+        scores = {k: (v.get("value") if v.__class__ is dict else v) for k, v in scores.items()}
     elif scores is not None:
         raise TypeError("'scores' is not an object")
-    usage = s.get("model_usage")
-    if usage is not None and not isinstance(usage, dict):
+    usage = g("model_usage")
+    if usage is not None and usage.__class__ is not dict:
         raise TypeError("'model_usage' is not an object")
-    limit = s.get("limit")
-    if isinstance(limit, dict):
-        limit = limit.get("type") or "limit"
-    elif limit is not None:
-        limit = str(limit)
-    error = s.get("error")
-    if isinstance(error, dict):
-        error = str(error.get("message") or "error")
-    elif error is not None:
-        error = str(error)
-    meta = s.get("metadata")
-    meta = meta if isinstance(meta, dict) else {}
-    sid = s.get("id")
-    epoch = s.get("epoch", 1)
-    if sid is None or isinstance(sid, dict | list) or isinstance(epoch, bool) \
-            or not isinstance(epoch, int):
+    if model is not None:
+        usage = _compact(usage, model)
+    limit = g("limit")
+    if limit is not None:
+        limit = (limit.get("type") or "limit") if limit.__class__ is dict else str(limit)
+    error = g("error")
+    if error is not None:
+        error = str(error.get("message") or "error") if error.__class__ is dict else str(error)
+    meta = g("metadata")
+    family = human = None
+    if meta.__class__ is dict and meta:
+        family = meta.get("family", meta.get("task_family"))
+        human = meta.get("human_minutes")
+    sid = g("id")
+    epoch = g("epoch", 1)
+    if sid is None or sid.__class__ in (dict, list) or epoch.__class__ is not int:
         raise TypeError("an attempt record lacks a scalar 'id' or an integer 'epoch'")
     return Rec(
-        id=str(sid),
-        epoch=epoch,
-        scores=scores,
-        usage=usage,
-        total_time=as_float(s.get("total_time")),
-        working_time=as_float(s.get("working_time")),
-        limit=limit or None,
-        error=error or None,
-        completed=s.get("completed", True) is not False,
-        family=meta.get("family", meta.get("task_family")),
-        human_minutes=meta.get("human_minutes"),
-        ceilings=(*(s.get(k) for k in _SAMPLE_CEILINGS), s.get("token_limit_type")),
-        where=where,
+        sid if sid.__class__ is str else str(sid),
+        epoch,
+        scores,
+        usage,
+        _num(g("total_time")),
+        _num(g("working_time")),
+        limit or None,
+        error or None,
+        g("completed", True) is not False,
+        family,
+        human,
+        (g("token_limit"), g("time_limit"), g("working_limit"), g("message_limit"),
+         g("token_limit_type")),
+        where,
     )
 
 
@@ -266,10 +291,12 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
         )
     raw = _Raw(header=header, from_journal=journal)
     seen: dict[tuple[str, int], int] = {}
+    model = header["eval"].get("model")
+    model = model if isinstance(model, str) else None
 
     def take(s: Any, where: tuple, *, fallback: bool = False) -> None:
         try:
-            rec = _reduce(s, where)
+            rec = _reduce(s, where, model)
         except TypeError as exc:
             raise RspcheckError.one("log-member-corrupt", str(exc), file=file,
                                     loc=where) from None
@@ -305,13 +332,33 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
             stream_array(name)
         raw.from_journal = True
         raw.duplicates = 0  # the journal rewrites retried samples: keeping the last is the rule
-    # samples no summary covers (e.g. summaries lost, or flushed after the last journal entry)
+    # samples no summary covers (e.g. summaries lost, or flushed after the last journal entry);
+    # a finished log whose flat sample members match its summaries one to one needs no look
+    flat = nested = 0
+    for n in names:
+        if n.startswith("samples/"):
+            if n.count("/") == 1:
+                flat += 1
+            else:
+                nested += 1
+    if not journal and SUMMARIES in names and not nested and flat == len(raw.records):
+        return raw
     covered = {f"samples/{r.id}_epoch_{r.epoch}" for r in raw.records}
     for name in names:
         m = _SAMPLE.match(name)
         if m and name.rsplit(".json", 1)[0].removesuffix("/sample") not in covered:
             take(member_json(name), (name,), fallback=True)
     return raw
+
+
+def _num(v: Any) -> float:
+    """An int or float as float; anything else (None, text, bools) as NaN."""
+    c = v.__class__
+    if c is float:
+        return v
+    if c is int:
+        return float(v)
+    return math.nan
 
 
 def _loads(data: bytes) -> Any:
@@ -343,7 +390,7 @@ def _read_json(fh: Any, file: str, progress: Progress | None) -> _Raw:
                     continue
                 for i, item in enumerate(s.array_items()):
                     try:
-                        rec = _reduce(item, ("samples", i))
+                        rec = _reduce(item, ("samples", i), _get(header, "eval", "model"))
                     except TypeError as exc:
                         raise RspcheckError.one("log-member-corrupt", str(exc), file=file,
                                                 loc=("samples", i)) from None
@@ -487,9 +534,10 @@ def _map(
     role_models = {v.get("model") for v in roles.values() if isinstance(v, dict)}
     beside: set[str] = set()
     for r in raw.records:
-        if r.usage and model in r.usage:
-            beside.update(r.usage)
-    beside.discard(model)
+        if r.usage.__class__ is dict:  # reduced before the model was known (a .json log)
+            r.usage = _compact(r.usage, model)
+        if r.usage is not None and r.usage[0] is not None:
+            beside.update(k for k, _, _ in r.usage[1])
     other_usage: Counter[str] = Counter()
     other_cost: Counter[str] = Counter()
 
@@ -502,8 +550,15 @@ def _map(
     total_usage = 0.0
     usage_missing = 0
     limit_unscored = 0
-    for r in raw.records:
-        loc = r.where
+    nan = math.nan
+    c_task, c_att, c_score, c_hit = cols.task, cols.attempt, cols.score, cols.limit_hit
+    sp = cols.spend
+    c_in, c_cached, c_out = sp["input_tokens"], sp["cached_tokens"], sp["output_tokens"]
+    c_reas, c_usd, c_sec, c_work = (sp["reasoning_tokens"], sp["usd"], sp["seconds"],
+                                    sp["working_seconds"])
+    letters = LETTER_SCORES
+    zero = (0.0, 0.0, 0.0, 0.0, 0.0)
+    for r in raw.records:  # the hot loop: plain appends, no per-row objects
         if not r.completed:
             rd.skipped["incomplete"] += 1
             continue
@@ -511,15 +566,22 @@ def _map(
             rd.skipped["error"] += 1
             continue
         # score
-        value = (r.scores or {}).get(chosen) if r.scores else None
-        try:
-            score = score_to_unit(value, key)
-        except Unmappable as exc:
-            probs.add("score-unmappable", f"{chosen!r} score of {r.id} epoch {r.epoch}: {exc}",
-                      loc=(*loc, "scores", chosen),
-                      hint="choose a scorer with --scorer (NAME:KEY for dict values)")
-            continue
-        if math.isnan(score):
+        value = r.scores.get(chosen) if r.scores else None
+        vt = value.__class__
+        if vt is str and value in letters:
+            score = letters[value]
+        elif vt is float or vt is int:
+            score = float(value)
+        else:
+            try:
+                score = score_to_unit(value, key)
+            except Unmappable as exc:
+                probs.add("score-unmappable",
+                          f"{chosen!r} score of {r.id} epoch {r.epoch}: {exc}",
+                          loc=(*r.where, "scores", chosen),
+                          hint="choose a scorer with --scorer (NAME:KEY for dict values)")
+                continue
+        if score != score:  # NaN: unscored
             if not r.limit:
                 rd.skipped["unscored"] += 1
                 continue
@@ -528,57 +590,62 @@ def _map(
         elif not 0.0 <= score <= 1.0:
             probs.add("score-out-of-range",
                       f"{chosen!r} score of {r.id} epoch {r.epoch} is {value!r}, outside [0, 1]",
-                      loc=(*loc, "scores", chosen),
+                      loc=(*r.where, "scores", chosen),
                       hint="choose a scorer whose values are in [0, 1] (--scorer), or rescale "
                       "the scores before ingesting")
             continue
-        # usage
-        usage = r.usage or {}
-        mu = usage.get(model)
-        spend: dict[str, float] = {"seconds": r.total_time, "working_seconds": r.working_time}
-        for k, u in usage.items():
-            if k != model and isinstance(u, dict):
-                other_usage[k] += as_float(u.get("total_tokens")) if \
-                    isinstance(u.get("total_tokens"), int | float) else 0
-                c = u.get("total_cost")
-                other_cost[k] += c if isinstance(c, int | float) else 0
-        if isinstance(mu, dict):
-            inp = as_float(mu.get("input_tokens"))
-            write = as_float(mu.get("input_tokens_cache_write"))
-            spend["input_tokens"] = inp + (0.0 if math.isnan(write) else write)
-            spend["cached_tokens"] = as_float(mu.get("input_tokens_cache_read"))
-            spend["output_tokens"] = as_float(mu.get("output_tokens"))
-            spend["reasoning_tokens"] = as_float(mu.get("reasoning_tokens"))
-            spend["usd"] = as_float(mu.get("total_cost"))
-            tt = as_float(mu.get("total_tokens"))
-            total_usage += 0.0 if math.isnan(tt) else tt
-        elif usage:
-            strangers = [k for k in usage if k not in beside and k not in role_models]
-            if strangers:
-                probs.add(
-                    "log-mixed-models",
-                    f"{r.id} epoch {r.epoch} used {', '.join(sorted(strangers))}, not the "
-                    f"log's model {model}",
-                    loc=(*loc, "model_usage"),
-                    hint="one log, one evaluated model: split the attempts by model",
-                )
-                continue
-            # only graders were called: the evaluated model spent nothing on this attempt
-            spend.update(input_tokens=0.0, cached_tokens=0.0, output_tokens=0.0,
-                         reasoning_tokens=0.0, usd=0.0)
-        else:
+        # usage of the evaluated model; others are summed for the notes
+        usage = r.usage
+        if usage is None:
             usage_missing += 1
-        bad = [k for k, v in spend.items() if v < 0]
-        if bad:
+            vals = (nan, nan, nan, nan, nan)
+        else:
+            mu, others = usage
+            for k, t, c in others:
+                other_usage[k] += t if isinstance(t, int | float) else 0
+                other_cost[k] += c if isinstance(c, int | float) else 0
+            if mu is not None:
+                inp, write, read, out, reas, usd, tt = mu
+                vals = (_num(inp) + (0.0 if write is None else _num(write)),
+                        _num(read), _num(out), _num(reas), _num(usd))
+                if tt.__class__ is int:
+                    total_usage += tt
+            else:
+                strangers = [k for k, _, _ in others if k not in beside and k not in role_models]
+                if strangers:
+                    probs.add(
+                        "log-mixed-models",
+                        f"{r.id} epoch {r.epoch} used {', '.join(sorted(strangers))}, not the "
+                        f"log's model {model}",
+                        loc=(*r.where, "model_usage"),
+                        hint="one log, one evaluated model: split the attempts by model",
+                    )
+                    continue
+                vals = zero  # only graders were called: the evaluated model spent nothing
+        tsec, wsec = r.total_time, r.working_time
+        if min(vals) < 0 or tsec < 0 or wsec < 0:
+            names = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens", "usd",
+                     "seconds", "working_seconds")
+            bad = [n for n, v in zip(names, (*vals, tsec, wsec), strict=True) if v < 0]
             probs.add("negative-value",
                       f"{r.id} epoch {r.epoch}: negative {', '.join(bad)}",
-                      loc=(*loc, "model_usage"),
+                      loc=(*r.where, "model_usage"),
                       hint="the log is damaged or was edited by hand")
             continue
-        cols.add(r.id, r.epoch - 1, score, spend, r.limit is not None)
+        c_task.append(r.id)
+        c_att.append(r.epoch - 1)
+        c_score.append(score)
+        c_in.append(vals[0])
+        c_cached.append(vals[1])
+        c_out.append(vals[2])
+        c_reas.append(vals[3])
+        c_usd.append(vals[4])
+        c_sec.append(tsec)
+        c_work.append(wsec)
+        c_hit.append(r.limit is not None)
         if r.limit:
             rd.limit_types[r.limit] += 1
-        if r.id not in tasks and (r.family is not None or r.human_minutes is not None):
+        if (r.family is not None or r.human_minutes is not None) and r.id not in tasks:
             tasks[r.id] = _task_info(eval_key, r, probs)
     probs.raise_if_errors()
 
