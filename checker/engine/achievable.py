@@ -66,6 +66,7 @@ def achievable_curve(
     cap_oom: float,
     repeated_sampling: bool,
     label: str,
+    cache: dict | None = None,
 ) -> EvalCurve:
     """P*(b) with bounds on grid ``x`` from one eval's configurations."""
     q = x.size
@@ -126,9 +127,33 @@ def achievable_curve(
         x_extrap_max=float(ux[-1]),
     )
     _extrapolate(
-        curve, configs, run_reps[:, -1], run_est[-1], alpha, cap_oom, repeated_sampling, label
+        curve,
+        configs,
+        run_reps[:, -1],
+        run_est[-1],
+        alpha,
+        cap_oom,
+        repeated_sampling,
+        label,
+        {} if cache is None else cache,
     )
     return curve
+
+
+def _fit_families(xs, succ, trials, boot_s, boot_n) -> dict:
+    """Fit and screen every family on one single-attempt curve: ``{family: (fit, screening,
+    note)}`` (fit None when the family cannot be fitted). Thresholds on the same eval and axis
+    share these fits, since their replicates are the same."""
+    out = {}
+    for fam in FAMILIES:
+        if fam == "F3" and xs.size < 3:
+            out[fam] = (None, None, "needs 3 or more budgets")
+            continue
+        fit = fit_family(fam, xs, boot_s, boot_n)
+        point = fit_family(fam, xs, succ, trials)
+        screen = screen_family(fam, xs, succ, trials, boot_s, boot_n, point_fit=point)
+        out[fam] = (fit, screen, "kept" if screen.passed else screen.reason)
+    return out
 
 
 def _extrapolate(
@@ -140,6 +165,7 @@ def _extrapolate(
     cap_oom: float,
     repeated_sampling: bool,
     label: str,
+    cache: dict,
 ) -> None:
     """Extend the curve beyond the evidence with the envelope of surviving families."""
     if cap_oom <= 0:
@@ -175,28 +201,19 @@ def _extrapolate(
         if xq.size == 0:
             continue
         preds, keep = {}, {}
-        for fam in FAMILIES:
-            if fam == "F3" and xs.size < 3:
-                curve.families.append(
-                    FamilyUse(
-                        curve=f"{label}/{scaffold}",
-                        family=fam,
-                        kept=False,
-                        note="needs 3 or more budgets",
-                    )
-                )
-                continue
-            fit = fit_family(fam, xs, boot_s, boot_n)
-            point = fit_family(fam, xs, succ, trials)
-            screen = screen_family(fam, xs, succ, trials, boot_s, boot_n, point_fit=point)
-            preds[fam] = fit.predict(xq)
-            keep[fam] = screen.passed
+        key = (tuple((c.run.id, c.budget) for c in group), reps.shape[0])
+        if key not in cache:
+            cache[key] = _fit_families(xs, succ, trials, boot_s, boot_n)
+        for fam, (fit, screen, why) in cache[key].items():
+            if fit is not None:
+                preds[fam] = fit.predict(xq)
+                keep[fam] = screen.passed
             curve.families.append(
                 FamilyUse(
                     curve=f"{label}/{scaffold}",
                     family=fam,
-                    kept=screen.passed,
-                    note="kept" if screen.passed else screen.reason,
+                    kept=bool(fit is not None and screen.passed),
+                    note=why,
                 )
             )
         env = envelope(preds, alpha=alpha, keep=keep)

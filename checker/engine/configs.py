@@ -9,6 +9,7 @@ replicate are coherent across budgets.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,8 +86,8 @@ def run_spend(
                 f"run {run.id!r} lacks measured seconds for {np.isnan(s).sum()} attempts",
             )
         return s, None, None
-    tokens = evidence.attempts.tokens()[rows]
     if axis is Axis.tokens:
+        tokens = evidence.attempts.tokens(rows)
         if np.isnan(tokens).any():
             return (
                 None,
@@ -200,16 +201,29 @@ def _summary_data(run: EvalRun, axis: Axis) -> tuple[RunData | None, PriceUse | 
     return data, price, None
 
 
+def stream(seed: int, *parts: str | int) -> np.random.Generator:
+    """A generator for one named stream of randomness, e.g. ``(seed, "weights", eval_id)``.
+
+    Streams are keyed by names, not by the order work happens in, so the same eval gets the
+    same bootstrap world in every threshold that uses it (a Critical and the High it implies
+    are judged on the same replicates), and adding a threshold changes nothing else.
+    """
+    key = [seed] + [p if isinstance(p, int) else zlib.crc32(p.encode()) for p in parts]
+    return np.random.default_rng(key)
+
+
 def configurations(
     runs: list[RunData],
     *,
     families: dict[str, str],
     replicates: int,
-    rng: np.random.Generator,
+    seed: int,
+    key: str,
     alpha: float,
     repeated_sampling: bool,
     axis: Axis,
     parallel: bool,
+    cache: dict | None = None,
 ) -> list[Config]:
     """Every configuration of one eval's runs, with replicates from one shared weight matrix.
 
@@ -217,43 +231,56 @@ def configurations(
         runs: The runs of one (model, eval), any scaffolds.
         families: Task id -> family id, for clustered resampling.
         replicates: Bootstrap replicates R.
-        rng: Seeded generator.
+        seed: The determination's seed.
+        key: Names the weight stream (the eval id), see :func:`stream`.
         alpha: One-sided level (only used for degenerate configurations).
         repeated_sampling: Credit best-of-k (oracle pass@k) configurations.
         axis: The budget axis (k parallel attempts cost the time of one on ``seconds``).
         parallel: Whether repeated attempts run in parallel on the seconds axis.
+        cache: Shared across thresholds: the weights of a stream are drawn once.
     """
     attempt_runs = [r for r in runs if r.grade == "attempts"]
     universe = sorted({t for r in attempt_runs for t in r.tasks})
     index = {t: i for i, t in enumerate(universe)}
     weights = None
     if universe:
-        clusters = np.array([families.get(t, t) for t in universe], dtype=object)
-        weights = replicate_weights(len(universe), replicates, rng, clusters=clusters)
+        cache_key = ("weights", key, replicates, tuple(universe))
+        if cache is None or cache_key not in cache:
+            clusters = np.array([families.get(t, t) for t in universe], dtype=object)
+            drawn = replicate_weights(
+                len(universe), replicates, stream(seed, "weights", key), clusters=clusters
+            )
+            if cache is None:
+                cache = {}
+            cache[cache_key] = drawn
+        weights = cache[cache_key]
     out: list[Config] = []
     for r in runs:
         if r.grade == "summary":
+            rng = stream(seed, "summary", r.run.id)
             out.append(_summary_config(r, replicates, rng, alpha))
             continue
         assert weights is not None
-        w = weights[:, [index[t] for t in r.tasks]]
+        cols = np.fromiter((index[t] for t in r.tasks), dtype=np.int64, count=len(r.tasks))
+        # Most runs cover the whole task set in order: then no copy of the weights is needed.
+        full = cols.size == len(universe) and bool(np.all(cols == np.arange(cols.size)))
+        w = weights if full else weights[:, cols]
         wsum = w.sum(axis=1)
         wsum[wsum == 0] = np.nan  # a replicate that drew none of this run's tasks
-        mean_score = r.score_sum / r.n
-        out.append(_config(r, 1, r.budget, mean_score, w, wsum, rng, alpha))
+        columns = [(1, r.budget, r.score_sum / r.n)]
         n_min = int(r.n.min())
-        if not repeated_sampling or n_min < 2:
-            continue
-        ks = _k_values(n_min)
-        pk = pass_at_k(r.n, r.successes, ks)  # (T, K)
-        if axis is Axis.seconds and parallel:
-            costs = np.full(len(ks), r.budget)
-        else:
-            costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
-        for j, k in enumerate(ks):
-            if k == 1:
-                continue
-            out.append(_config(r, int(k), float(costs[j]), pk[:, j], w, wsum, rng, alpha))
+        if repeated_sampling and n_min >= 2:
+            ks = _k_values(n_min)
+            pk = pass_at_k(r.n, r.successes, ks)  # (T, K)
+            if axis is Axis.seconds and parallel:
+                costs = np.full(len(ks), r.budget)
+            else:
+                costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
+            columns += [(int(k), float(costs[j]), pk[:, j]) for j, k in enumerate(ks) if k > 1]
+        per_task = np.column_stack([c[2] for c in columns])  # (T, K)
+        reps = (w @ per_task) / wsum[:, None]  # one matrix product for every k
+        for j, (k, budget, values) in enumerate(columns):
+            out.append(_config(r, k, budget, values, reps[:, j], seed, alpha))
     return out
 
 
@@ -268,19 +295,18 @@ def _config(
     k: int,
     budget: float,
     per_task: np.ndarray,
-    w: np.ndarray,
-    wsum: np.ndarray,
-    rng: np.random.Generator,
+    reps: np.ndarray,
+    seed: int,
     alpha: float,
 ) -> Config:
     estimate = float(per_task.mean())
-    reps = (w @ per_task) / wsum
     n_tasks = len(per_task)
     successes = float(per_task.sum())
     if min(successes, n_tasks - successes) < DEGENERATE_SUCCESSES:
         # Near 0 or 1 the bootstrap degenerates (every replicate 0): use the Jeffreys
         # posterior of the task-level counts instead, which keeps honest width.
-        reps = jeffreys_replicates(successes, n_tasks, w.shape[0], rng, alpha)
+        rng = stream(seed, "jeffreys", r.run.id, k)
+        reps = jeffreys_replicates(successes, n_tasks, reps.shape[0], rng, alpha)
     reps = np.where(np.isnan(reps), estimate, reps)
     return Config(
         run=r.run,

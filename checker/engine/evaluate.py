@@ -79,16 +79,20 @@ def evaluate(
     evidence_warnings: list[str] = []
     results = []
     prices: dict[str, PriceUse] = {}
-    for i, t in enumerate(pol.thresholds):
-        # One generator per threshold, derived from the seed and the position, so a
-        # threshold's numbers do not depend on the others (adding one changes nothing else).
-        rng = np.random.default_rng([seed, i])
+    fit_cache: dict = {}  # curve-family fits shared by thresholds on the same eval and axis
+    for t in pol.thresholds:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # NaN marks "nothing can be said here" throughout; numpy's warnings about
             # all-NaN slices are expected, not news for the user.
             warnings.simplefilter("ignore", RuntimeWarning)
             result, used = determine(
-                pol, t, evidence, model_id, rng=rng, waived_by=active_waiver(pol, t.id, as_of)
+                pol,
+                t,
+                evidence,
+                model_id,
+                seed=seed,
+                cache=fit_cache,
+                waived_by=active_waiver(pol, t.id, as_of),
             )
         results.append(result)
         for p in used:

@@ -41,8 +41,9 @@ def determine(
     evidence: Evidence,
     model: str,
     *,
-    rng: np.random.Generator,
+    seed: int,
     waived_by: str | None,
+    cache: dict | None = None,
 ) -> tuple[ThresholdResult, list[PriceUse]]:
     """Decide one threshold for one model."""
     d = policy.decision
@@ -112,11 +113,13 @@ def determine(
             data,
             families={k: v for k, v in families.items() if v},
             replicates=d.bootstrap_replicates,
-            rng=rng,
+            seed=seed,
+            key=f"{model}/{eval_id}/{axis}",
             alpha=alpha,
             repeated_sampling=credit,
             axis=axis,
             parallel=d.parallel_attempts,
+            cache=cache,
         )
         runs_used += [rd.run.id for rd in data]
         scaffolds.update(rd.run.scaffold for rd in data)
@@ -158,6 +161,7 @@ def determine(
             cap_oom=d.max_extrapolation_oom,
             repeated_sampling=credit,
             label=eval_id,
+            cache=cache,
         )
         eval_curves.append(ec)
         for note in ec.notes:

@@ -316,10 +316,12 @@ class AttemptTable:
             sources=tuple(s for t in tables for s in t.sources),
         )
 
-    def tokens(self) -> np.ndarray:
-        """Spend on the tokens axis: input + cache reads + output (NaN if input or output is)."""
-        cached = np.nan_to_num(self.spend["cached_tokens"], nan=0.0)
-        return self.spend["input_tokens"] + cached + self.spend["output_tokens"]
+    def tokens(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Spend on the tokens axis: input + cache reads + output (NaN if input or output is),
+        for all rows or the given row indices."""
+        pick = (lambda a: a) if rows is None else (lambda a: a[rows])
+        cached = np.nan_to_num(pick(self.spend["cached_tokens"]), nan=0.0)
+        return pick(self.spend["input_tokens"]) + cached + pick(self.spend["output_tokens"])
 
     def rows_of_run(self, run_id: str) -> np.ndarray:
         """Row indices of one run (empty if the run has no attempts)."""
