@@ -57,7 +57,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Problem:
     """Map one pydantic error to a located problem with a stable code."""
-    loc = _clean_loc(err["loc"])
+    loc = _clean_loc(err["loc"], doc.data)
     kind: str = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -154,13 +154,24 @@ def _range_problem(
     return doc.problem("invalid-value", f"{name} is {value!r}; it must be {word} {bound}", loc)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    # pydantic inserts union-branch and function-validator tags into loc (e.g.
-    # 'function-after[...]', 'float', 'str'); drop them so loc is a path into the document.
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
+    """pydantic's loc as a path into the document.
+
+    pydantic inserts union-branch and validator tags into loc (``function-after[...]``,
+    ``float``, ``str``); they are dropped. The loc is walked through the data so that a user's
+    key that happens to look like a tag (``"["``, ``"str"``) is kept as the key it is.
+    """
     out: list[str | int] = []
+    cur, inside = data, True
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part in _BRANCH_TAGS):
+        in_dict = isinstance(cur, dict) and part in cur
+        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        if inside and (in_dict or in_list):
+            cur = cur[part]
+        elif isinstance(part, str) and ("[" in part or part in _BRANCH_TAGS):
             continue
+        else:
+            inside = False  # a missing key: keep it, and whatever follows
         out.append(part)
     return tuple(out)
 

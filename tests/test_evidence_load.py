@@ -184,6 +184,11 @@ ROW_CASES = {
         "invalid-value",
         "attempt is missing or not a whole number >= 0 (1 rows)",
     ),
+    "attempt beyond int32": (
+        {"attempt": 1e10},
+        "invalid-value",
+        "attempt is missing or not a whole number >= 0 (1 rows)",
+    ),
     "empty run": ({"run": ""}, "missing-key", "run is empty in 1 rows"),
 }
 

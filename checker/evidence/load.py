@@ -351,9 +351,18 @@ def _read_csv(text: str, name: str) -> tuple[dict[str, list[object]], np.ndarray
 def _read_arrow(p: Path, suffix: str) -> tuple[dict[str, object], np.ndarray] | None:
     """Columnar read with pyarrow (millions of rows a second), or None to use the slow path.
 
-    Any failure (bad JSON, a column whose type changes) returns None: the pure-Python reader
-    then runs and reports the problem with its line number.
+    Any failure (bad JSON, a column whose type changes, a header that is not UTF-8) returns
+    None: the pure-Python reader then runs and reports the problem with its line number.
     """
+    import pyarrow as pa
+
+    try:
+        return _read_arrow_columns(p, suffix)
+    except (pa.ArrowException, OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        return None
+
+
+def _read_arrow_columns(p: Path, suffix: str) -> tuple[dict[str, object], np.ndarray] | None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.json as pjson
@@ -457,7 +466,9 @@ def _to_table(
                 hint="numbers only; leave a cell empty (or null) when a value was not measured",
                 **where(bad),
             )
-            return np.asarray([float(v) if _is_number(v) else np.nan for v in values])  # type: ignore[arg-type]
+            return np.asarray(
+                [float(v) if v is not None and _is_number(v) else np.nan for v in values]
+            )  # type: ignore[arg-type]
 
     score = numeric("score")
     bad = np.flatnonzero(~np.isfinite(score))
@@ -500,7 +511,8 @@ def _to_table(
     attempt = None
     if "attempt" in columns:
         att = numeric("attempt")
-        bad = np.flatnonzero(~np.isfinite(att) | (att < 0) | (att != np.round(att)))
+        too_big = att > np.iinfo(np.int32).max  # would wrap around in the int32 array
+        bad = np.flatnonzero(~np.isfinite(att) | (att < 0) | (att != np.round(att)) | too_big)
         if bad.size:
             collector.add(
                 "invalid-value",
@@ -509,7 +521,7 @@ def _to_table(
                 "out everywhere to have them numbered in file order",
                 **where(bad),
             )
-        attempt = np.nan_to_num(att).astype(np.int32)
+        attempt = np.where(np.isfinite(att) & ~too_big, att, 0).astype(np.int32)
     for key in ("run", "task"):
         vals = columns[key]
         bad = np.flatnonzero(
