@@ -116,9 +116,14 @@ def read_sources(
         )
     for s in sources:
         try:
-            results.extend(read(s))
+            got = read(s)
         except RspcheckError as err:
             problems.extend(err.problems)
+            continue
+        for res in got:
+            for rd in res.runs:
+                rd.columns.freeze()  # lists to arrays as soon as a source is read
+        results.extend(got)
     if problems:
         raise RspcheckError(problems)
     return results

@@ -144,6 +144,17 @@ class Columns:
     def __len__(self) -> int:
         return len(self.task)
 
+    def freeze(self) -> None:
+        """Turn the lists into numpy arrays (8 bytes a value instead of ~32): call once a run
+        is read, so that a million attempts across many logs stay small."""
+        if isinstance(self.score, np.ndarray):
+            return
+        self.task = np.asarray(self.task, dtype=object)  # type: ignore[assignment]
+        self.attempt = np.asarray(self.attempt, dtype=np.int32)  # type: ignore[assignment]
+        self.score = np.asarray(self.score, dtype=np.float64)  # type: ignore[assignment]
+        self.spend = {k: np.asarray(v, dtype=np.float64) for k, v in self.spend.items()}  # type: ignore[misc]
+        self.limit_hit = np.asarray(self.limit_hit, dtype=bool)  # type: ignore[assignment]
+
 
 @dataclass
 class RunData:
@@ -269,12 +280,8 @@ def build_evidence(
     runs: list[EvalRun] = []
     models: dict[str, ModelInfo] = {}
     tasks: dict[tuple[str, str], TaskInfo] = {}
+    parts: list[Columns] = []
     run_col: list[np.ndarray] = []
-    task_col: list[str] = []
-    attempt_col: list[int] = []
-    score_col: list[float] = []
-    spend_cols: dict[str, list[float]] = {c: [] for c in SPEND_COLUMNS}
-    limit_col: list[bool] = []
     for res in used:
         warnings.extend(res.warnings)
         for rd in res.runs:
@@ -282,14 +289,9 @@ def build_evidence(
             models.setdefault(rd.run.model, ModelInfo(id=rd.run.model))
             for key, info in rd.tasks.items():
                 tasks.setdefault((rd.run.eval, key), info)
-            c = rd.columns
-            run_col.append(np.full(len(c), rd.run.id, dtype=object))
-            task_col.extend(c.task)
-            attempt_col.extend(c.attempt)
-            score_col.extend(c.score)
-            for k in SPEND_COLUMNS:
-                spend_cols[k].extend(c.spend[k])
-            limit_col.extend(c.limit_hit)
+            rd.columns.freeze()
+            parts.append(rd.columns)
+            run_col.append(np.full(len(rd.columns), rd.run.id, dtype=object))
             w = skipped_warning(rd, res.path)
             if w is not None:
                 warnings.append(w)
@@ -299,15 +301,14 @@ def build_evidence(
         runs=runs,
         tasks=[tasks[k] for k in sorted(tasks)],
     )
-    n = len(score_col)
-    if n:
+    if sum(len(c) for c in parts):
         table = AttemptTable.from_columns(
-            run=np.concatenate(run_col) if run_col else np.zeros(0, object),
-            task=np.asarray(task_col, dtype=object),
-            score=np.asarray(score_col, dtype=np.float64),
-            attempt=np.asarray(attempt_col, dtype=np.int32),
-            spend={k: np.asarray(v, dtype=np.float64) for k, v in spend_cols.items()},
-            limit_hit=np.asarray(limit_col, dtype=bool),
+            run=np.concatenate(run_col),
+            task=np.concatenate([c.task for c in parts]),
+            score=np.concatenate([c.score for c in parts]),
+            attempt=np.concatenate([c.attempt for c in parts]),
+            spend={k: np.concatenate([c.spend[k] for c in parts]) for k in SPEND_COLUMNS},
+            limit_hit=np.concatenate([c.limit_hit for c in parts]),
             sources=tuple(r.path for r in used),
         )
     else:
