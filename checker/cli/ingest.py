@@ -92,8 +92,9 @@ def ingest(
     if not force:
         for target in (out, attempts_path(out)):
             if target.exists():
-                typer.echo(f"{target}: error[output-exists]: the file exists; pass --force to "
-                           "overwrite it", err=True)
+                print_problems(RspcheckError.one(
+                    "output-exists", "the file exists already", file=str(target),
+                    hint="pass --force to overwrite it"))
                 raise typer.Exit(EXIT_BAD_INPUT)
     options: dict[str, object] = {}
     try:
