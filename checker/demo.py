@@ -1,0 +1,348 @@
+"""The worked example, end to end: what ``rspcheck demo`` runs, usable without the CLI.
+
+::
+
+    from checker.demo import run_demo
+
+    result = run_demo("rspcheck-demo")          # evaluate, sign, verify
+    result.determination.gate.result            # 'block': the story, not a failure
+    result.verification.ok                      # True
+
+The steps: load ``policies/rspcheck-reference.yaml`` and ``examples/evidence.yaml``; evaluate
+the ``candidate`` model with a matched-budget comparison against ``previous``; write
+``determination.json``; make a development CA and signing key in ``DIR/keys/`` unless a key
+is given (or reuse the ones a previous demo left there); render and sign
+``determination.pdf``; verify it against the trust root and check that the JSON inside is
+``determination.json`` byte for byte, and that the recorded input digests are those of the
+policy and evidence files.
+
+Attestations, waivers and prices are judged as of :data:`AS_OF`, the example's review date,
+so the story (and the JSON, for a given seed and replicate count) is the same whenever the
+demo runs. The signature is made now, with a fresh key: the signed PDF bytes differ per run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.budget import format_budget
+from checker.errors import RspcheckError
+
+if TYPE_CHECKING:
+    from checker.engine.determination import Determination
+    from checker.report.verify import InputCheck, VerificationReport
+
+AS_OF = dt.date(2026, 12, 1)
+"""The example's review date: attestations and waivers are judged on it."""
+MODEL = "candidate"
+"""The model under review."""
+COMPARE_WITH = "previous"
+"""The model it is compared with at matched budgets."""
+REPO = Path(__file__).resolve().parents[1]
+POLICY = REPO / "policies" / "rspcheck-reference.yaml"
+EVIDENCE = REPO / "examples" / "evidence.yaml"
+
+Step = Callable[[str], AbstractContextManager[Any]]
+"""``step(description)`` returns a context manager around one step (progress display)."""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What :func:`run_demo` made and found."""
+
+    determination: Determination
+    out: Path
+    determination_json: Path
+    determination_pdf: Path
+    trust_root: Path
+    """The certificate to give ``rspcheck verify --trust``."""
+    dev_key: bool
+    """Signed with a development key (verify needs ``--allow-dev-key``)."""
+    keys_created: bool
+    """A development CA and key were made by this run (not reused or given)."""
+    policy: Path
+    evidence: Path
+    verification: VerificationReport
+    json_matches: bool
+    """The PDF's attached determination.json equals the file written, byte for byte."""
+    input_checks: list[InputCheck]
+    """The policy and evidence files against the digests the determination recorded."""
+    replicates: int
+    seed: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds per step."""
+
+    @property
+    def ok(self) -> bool:
+        """The demo worked: the PDF verifies, carries the JSON written, and the inputs match."""
+        return self.verification.ok and self.json_matches and all(c.ok for c in self.input_checks)
+
+    def verify_command(self) -> str:
+        """The ``rspcheck verify`` command line that re-checks the PDF and its inputs."""
+        parts = [
+            "rspcheck verify",
+            _quote(self.determination_pdf),
+            "--trust",
+            _quote(self.trust_root),
+        ]
+        if self.dev_key:
+            parts.append("--allow-dev-key")
+        parts += ["--policy", _quote(self.policy), "--evidence", _quote(self.evidence)]
+        return " ".join(parts)
+
+
+def _quote(p: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(p))
+
+
+def example_files() -> tuple[Path, Path]:
+    """The reference policy and the example's evidence manifest (from the source tree)."""
+    missing = [p for p in (POLICY, EVIDENCE) if not p.is_file()]
+    if missing:
+        raise RspcheckError.one(
+            "file-not-found",
+            "the worked example's files are not where the demo looks for them: "
+            + ", ".join(str(p) for p in missing),
+            hint="run the demo from a source checkout (pip install -e .), where policies/ and "
+            "examples/ sit beside the checker package",
+        )
+    return POLICY, EVIDENCE
+
+
+@contextlib.contextmanager
+def _no_progress(_description: str) -> Iterator[None]:
+    yield
+
+
+def run_demo(
+    out: str | Path = "rspcheck-demo",
+    *,
+    replicates: int | None = None,
+    seed: int | None = None,
+    key: str | Path | None = None,
+    cert: str | Path | None = None,
+    trust: str | Path | None = None,
+    passphrase: Any = None,
+    step: Step | None = None,
+) -> DemoResult:
+    """Run the worked example into ``out`` and verify what it wrote.
+
+    :param replicates: Bootstrap replicates (default: the policy's, 1000).
+    :param seed: Bootstrap seed (default: ``evaluate``'s).
+    :param key: A signing key (PEM); with ``cert`` and ``trust``. Without them a development
+        CA and key are made in ``out/keys/`` (or reused from an earlier demo there).
+    :param passphrase: Unlocks ``key`` (a :class:`~checker.report.keys.Secret`, str or bytes).
+    :param step: Progress hook; each step runs inside ``step(description)``.
+    :raises RspcheckError: unreadable inputs, a key that does not load, a missing renderer.
+    """
+    from checker.engine.evaluate import DEFAULT_SEED, evaluate
+    from checker.evidence.load import load_evidence
+    from checker.policy.load import load_policy
+
+    step = step or _no_progress
+    seed = DEFAULT_SEED if seed is None else seed
+    if (key is None) != (cert is None) or (key is not None and trust is None):
+        raise RspcheckError.one(
+            "missing-key",
+            "give --key, --cert and --trust together (or none, for a development key)",
+            hint="--trust is the root certificate the signer's certificate chains to",
+        )
+    out = Path(out)
+    seconds: dict[str, float] = {}
+
+    policy_path, evidence_path = example_files()
+    t0 = time.perf_counter()
+    with step("Loading the reference policy and the example's evidence"):
+        loaded = load_policy(policy_path, today=AS_OF)
+        evidence = load_evidence(evidence_path)
+    seconds["load"] = time.perf_counter() - t0
+
+    reps = replicates if replicates is not None else loaded.policy.decision.bootstrap_replicates
+    t0 = time.perf_counter()
+    with step(f"Evaluating {MODEL!r} against the policy ({reps} bootstrap replicates)"):
+        det = evaluate(
+            loaded,
+            evidence,
+            model=MODEL,
+            seed=seed,
+            as_of=AS_OF,
+            replicates=replicates,
+            compare_with=COMPARE_WITH,
+        )
+    seconds["evaluate"] = time.perf_counter() - t0
+
+    out.mkdir(parents=True, exist_ok=True)
+    text = det.to_json()
+    json_path = out / "determination.json"
+    json_path.write_text(text, encoding="utf-8", newline="\n")
+
+    t0 = time.perf_counter()
+    created = False
+    if key is None:
+        with step(f"Preparing a development CA and signing key in {out / 'keys'}"):
+            signer, root, created = _dev_signer(out / "keys")
+        dev = True
+    else:
+        from checker.report.keys import is_dev_certificate, load_signer
+
+        signer = load_signer(key, cert, passphrase=passphrase)  # type: ignore[arg-type]
+        root = Path(trust)  # type: ignore[arg-type]
+        dev = is_dev_certificate(signer.signing_cert)
+    seconds["keys"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with step("Rendering the report and signing determination.pdf"):
+        render = _renderer()
+        pdf = render(det, signer=signer, reason="rspcheck demo", location="rspcheck demo")
+        pdf_path = out / "determination.pdf"
+        pdf_path.write_bytes(pdf)
+    seconds["pdf"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with step("Verifying the signed PDF"):
+        from checker.report.keys import load_certificates
+        from checker.report.verify import match_inputs, verify_pdf
+
+        report = verify_pdf(pdf_path.read_bytes(), load_certificates(root), allow_dev_key=dev)
+        inside = report.determination
+        json_matches = inside is not None and inside == json_path.read_bytes()
+        checks = (
+            match_inputs(
+                report.determination_dict() or {},
+                {str(policy_path): policy_path, str(evidence_path): evidence_path},
+            )
+            if inside is not None
+            else []
+        )
+    seconds["verify"] = time.perf_counter() - t0
+
+    return DemoResult(
+        determination=det,
+        out=out,
+        determination_json=json_path,
+        determination_pdf=pdf_path,
+        trust_root=root,
+        dev_key=dev,
+        keys_created=created,
+        policy=policy_path,
+        evidence=evidence_path,
+        verification=report,
+        json_matches=json_matches,
+        input_checks=checks,
+        replicates=reps,
+        seed=seed,
+        seconds=seconds,
+    )
+
+
+def _dev_signer(keys: Path) -> tuple[Any, Path, bool]:
+    """A signer from the development key in ``keys`` (made there unless a usable one is)."""
+    from checker.report.keys import DEV_CERT_FILE, DEV_KEY_FILE, DEV_ROOT_FILE, load_signer
+
+    root, key, cert = keys / DEV_ROOT_FILE, keys / DEV_KEY_FILE, keys / DEV_CERT_FILE
+    if root.is_file() and key.is_file() and cert.is_file():
+        try:
+            signer = load_signer(key, cert, passphrase=None)
+        except RspcheckError:
+            pass  # encrypted, damaged or mismatched: make a fresh one below
+        else:
+            now = dt.datetime.now(dt.UTC)
+            c = signer.signing_cert
+            if c.not_valid_before <= now <= c.not_valid_after - dt.timedelta(days=1):
+                return signer, root, False
+    from checker.report.keys import make_dev_ca
+
+    paths = make_dev_ca(keys, force=True)
+    return load_signer(paths.signer_key, paths.signer_cert, passphrase=None), paths.root_cert, True
+
+
+def _renderer() -> Callable[..., bytes]:
+    """``determination_to_pdf`` from the report renderer, imported only when needed."""
+    try:
+        from checker.report.render import determination_to_pdf
+    except ImportError as exc:
+        raise RspcheckError.one(
+            "dependency-missing",
+            f"the PDF renderer (checker.report.render) cannot be imported: {exc}",
+            hint="the determination JSON was written; reinstall rspcheck with its "
+            "dependencies (jinja2, weasyprint, matplotlib) to render the PDF",
+        ) from None
+    return determination_to_pdf
+
+
+def story(det: Determination) -> list[str]:
+    """What to look at in the determination, in the order the example tells its story.
+
+    Computed from the determination, so it stays true if the example or the policy changes.
+    """
+    out: list[str] = []
+    for c in det.comparisons:
+        if not c.difference:
+            continue
+        i = max(range(len(c.difference)), key=lambda j: c.difference[j])
+        (ba, sa), (bb, sb) = c.own_max_a, c.own_max_b
+        out.append(
+            f"{c.eval}: at their own largest budgets {c.a} scores {sa:.2f} "
+            f"({format_budget(ba, c.axis)} per task) and {c.b} {sb:.2f} "
+            f"({format_budget(bb, c.axis)}): close. At a matched "
+            f"{format_budget(c.budgets[i], c.axis)} per task {c.b} is ahead by "
+            f"{c.difference[i]:+.2f} (interval {c.lower[i]:+.2f} to {c.upper[i]:+.2f})."
+        )
+        break  # the first eval (cyber) tells it; the rest are in the JSON and the PDF
+    for t in det.thresholds:
+        cb = t.crossing_budget
+        if t.state == "crossed" and t.basis == "repeated_sampling":
+            where = f" from about {format_budget(cb.estimate, t.axis)}" if cb.estimate else ""
+            out.append(
+                f"{t.id}: crossed only because repeated sampling is credited (a captured flag "
+                f"proves itself, so best-of-k counts){where} per task; single attempts alone "
+                "do not show it."
+            )
+        elif t.state == "crossed":
+            out.append(f"{t.id}: crossed ({t.basis.replace('_', ' ')}).")
+    for t in det.thresholds:
+        cov = t.coverage
+        if t.state == "indeterminate" and cov.uncovered > 0:
+            reach = cov.extrapolation_max or cov.evidence_max
+            out.append(
+                f"{t.id}: indeterminate. The policy assesses it up to "
+                f"{format_budget(cov.range_max, t.axis)} per task; evidence and the allowed "
+                f"extrapolation reach {format_budget(reach or 0, t.axis)}, so "
+                f"{cov.uncovered:.0%} of the range (log scale) is uncovered."
+            )
+    for t in det.thresholds:
+        if t.state == "not_crossed":
+            head = (
+                f"; headroom {'at least ' if t.headroom_is_lower_bound else ''}"
+                f"{t.headroom_oom:.2f} OOM beyond the range"
+                if t.headroom_oom is not None
+                else ""
+            )
+            out.append(
+                f"{t.id}: not crossed, with {1 - t.coverage.uncovered:.0%} of its range "
+                f"covered{head}."
+            )
+    g = det.gate
+    missing = sorted({u.safeguard for u in g.unmet if u.safeguard})
+    if g.result == "block":
+        out.append(
+            "gate: BLOCK. "
+            + (
+                f"Unmet safeguard(s): {', '.join(missing)}."
+                if missing
+                else "; ".join(u.reason for u in g.unmet)
+            )
+            + (f" Attested: {', '.join(g.satisfied)}." if g.satisfied else "")
+        )
+    else:
+        out.append(f"gate: {g.result}.")
+    return out
