@@ -399,9 +399,20 @@ def _read_arrow_columns(p: Path, suffix: str) -> tuple[dict[str, object], np.nda
             columns[c] = col.fill_null(False).to_numpy(zero_copy_only=False)
         else:
             return None
-    if suffix != ".csv" and b"\n\n" in p.read_bytes():
+    if suffix != ".csv" and _has_blank_line(p):
         return None  # blank lines shift line numbers; the slow path counts them right
     return columns, np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+
+
+def _has_blank_line(p: Path) -> bool:
+    """Whether a file holds an empty line (searched in place, without reading it into memory)."""
+    import mmap
+
+    with open(p, "rb") as f:
+        if f.seek(0, 2) == 0:
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b"\n\n") >= 0 or m.find(b"\n\r\n") >= 0
 
 
 def _read_parquet(p: Path, name: str) -> dict[str, list[object]]:
