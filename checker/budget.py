@@ -113,6 +113,29 @@ class PriceTable(Strict):
         return cost / 1e6
 
 
+def usd_per_token(price: PriceTable, input_share: float) -> float:
+    """Blended USD per token for attempts whose tokens are ``input_share`` input (uncached)
+    and the rest output."""
+    if not 0.0 <= input_share <= 1.0:
+        raise ValueError("input_share must lie in [0, 1]")
+    return (input_share * price.input + (1.0 - input_share) * price.output) / 1e6
+
+
+def convert(value: float, src: Axis | str, dst: Axis | str, *, usd_per_tok: float) -> float:
+    """Convert a budget between the tokens and usd axes at a blended price.
+
+    Seconds never convert: wall-clock time is measured, not derived (DESIGN.md 2).
+    """
+    src, dst = Axis(src), Axis(dst)
+    if src == dst:
+        return value
+    if Axis.seconds in (src, dst):
+        raise ValueError("seconds are only measured; they do not convert to or from other axes")
+    if not usd_per_tok > 0:
+        raise ValueError("a conversion needs a positive price")
+    return value * usd_per_tok if src is Axis.tokens else value / usd_per_tok
+
+
 def select_price(
     prices: list[PriceTable] | tuple[PriceTable, ...], on: dt.date
 ) -> PriceTable | None:

@@ -28,9 +28,6 @@ SUCCESS_CUTOFF = 0.5
 """A fractional score counts as a success for pass@k when it is at least this."""
 MAX_K_POINTS = 24
 """Most values of k per run turned into configurations (log-spaced beyond)."""
-DEGENERATE_SUCCESSES = 5
-"""Below this many successes (or failures) a configuration's bounds come from the exact
-Jeffreys posterior, not the bootstrap (STATISTICS.md 4: percentile bootstraps collapse)."""
 
 
 @dataclass(frozen=True)
@@ -302,12 +299,10 @@ def _config(
     estimate = float(per_task.mean())
     n_tasks = len(per_task)
     successes = float(per_task.sum())
-    if min(successes, n_tasks - successes) < DEGENERATE_SUCCESSES:
-        # Near 0 or 1 the bootstrap degenerates (every replicate 0): use the Jeffreys
-        # posterior of the task-level counts instead, which keeps honest width.
-        rng = stream(seed, "jeffreys", r.run.id, k)
-        reps = jeffreys_replicates(successes, n_tasks, reps.shape[0], rng, alpha)
     reps = np.where(np.isnan(reps), estimate, reps)
+    reps = widen_with_jeffreys(
+        reps, successes, n_tasks, stream(seed, "jeffreys", r.run.id, k), alpha
+    )
     return Config(
         run=r.run,
         k=k,
@@ -318,6 +313,25 @@ def _config(
         grade="attempts",
         successes=successes,
         trials=float(n_tasks),
+    )
+
+
+def widen_with_jeffreys(
+    reps: np.ndarray, successes: float, trials: float, rng: np.random.Generator, alpha: float
+) -> np.ndarray:
+    """Make replicate bounds at least as wide as the exact Jeffreys interval on task counts.
+
+    Percentile bootstraps collapse near 0 and 1 (every replicate 0/T: STATISTICS.md 4), so each
+    replicate below the bootstrap median becomes the smaller of itself and a Jeffreys
+    posterior draw, each one above it the larger, and ties at the median take the draw. The
+    draws use fixed uniforms per configuration, so more successes never lower them: there is
+    no cut-off at which the method switches (a switch would let more capability narrow an
+    interval into ``not_crossed``).
+    """
+    jeff = jeffreys_replicates(successes, trials, reps.shape[0], rng, alpha)
+    med = np.median(reps)
+    return np.where(
+        reps < med, np.minimum(reps, jeff), np.where(reps > med, np.maximum(reps, jeff), jeff)
     )
 
 

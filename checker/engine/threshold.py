@@ -101,6 +101,7 @@ def determine(
                 )
         if not data:
             continue
+        data.sort(key=lambda rd: (rd.budget, rd.run.id))  # file and run order must not matter
         minutes = [
             ti.human_minutes
             for ti in evidence.manifest.tasks
@@ -558,9 +559,9 @@ def _result(
         alert_state=alert_state,
         coverage=cov,
         curve=curve,
-        points=points,
+        points=sorted(points, key=lambda p: (p.eval, p.budget, p.k, p.run)),
         families=families,
-        evidence_runs=runs_used,
+        evidence_runs=sorted(runs_used),
         scaffolds=sorted(scaffolds),
         affordability=afford,
         waived_by=waived_by,
