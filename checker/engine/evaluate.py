@@ -163,6 +163,7 @@ def evaluate(
             "indeterminate_as": d.indeterminate_as,
             "pricing": d.pricing.convention,
             "price_fall_per_year": d.price_fall_per_year,
+            "compare_with": compare_with,
         },
         inputs=inputs,
         actors=[

@@ -1,0 +1,92 @@
+"""Re-running a recorded determination from its inputs (``rspcheck verify --rerun``).
+
+The determination records everything that decides its numbers besides the input files: the
+model, the seed, the as-of date, the replicates and the comparison model. Re-running with them
+must give the same JSON byte for byte; any difference is reported by where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from checker.errors import Problem, RspcheckError
+
+MAX_DIFFERENCES = 10
+
+
+def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]) -> str:
+    """The determination JSON recomputed from the inputs with the recorded settings."""
+    from checker.engine.evaluate import evaluate
+    from checker.evidence.load import load_evidence, merge_evidence
+    from checker.policy.load import load_policy
+
+    settings = determination.get("settings") or {}
+    as_of = dt.date.fromisoformat(str(determination["as_of"]))
+    loaded = load_policy(policy_path, today=as_of)
+    evidence = merge_evidence([load_evidence(p) for p in evidence_paths])
+    det = evaluate(
+        loaded,
+        evidence,
+        model=determination.get("model"),
+        seed=int(determination["seed"]),
+        as_of=as_of,
+        replicates=settings.get("bootstrap_replicates"),
+        compare_with=settings.get("compare_with"),
+    )
+    return det.to_json()
+
+
+def rerun_hook(
+    determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]
+) -> list[Problem]:
+    """One ``rerun-mismatch`` problem per difference (at most ten), or [] when identical."""
+    try:
+        fresh = json.loads(rerun(determination, policy_path, evidence_paths))
+    except RspcheckError as err:
+        return list(err.problems)
+    except (KeyError, ValueError) as exc:
+        return [
+            Problem(
+                "rerun-mismatch",
+                f"the determination lacks what a re-run needs: {exc}",
+                hint="re-run needs the seed, as_of and settings the determination records",
+            )
+        ]
+    if determination.get("tool_version") != fresh.get("tool_version"):
+        note = (
+            f" (recorded with rspcheck {determination.get('tool_version')}, re-run with "
+            f"{fresh.get('tool_version')})"
+        )
+    else:
+        note = ""
+    diffs = list(_differences(determination, fresh, ()))
+    return [
+        Problem(
+            "rerun-mismatch",
+            f"re-running gives a different value at {path}: recorded {old!r}, now {new!r}{note}",
+            loc=tuple(path.split(".")),
+            hint="the inputs, the tool version or the settings differ from the recorded run",
+        )
+        for path, old, new in diffs[:MAX_DIFFERENCES]
+    ]
+
+
+def _differences(a: Any, b: Any, path: tuple[str, ...]):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key == "inputs":  # digests are checked separately, names may differ by path
+                continue
+            yield from _differences(a.get(key), b.get(key), (*path, str(key)))
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _differences(x, y, (*path, str(i)))
+    elif a != b:
+        yield ".".join(path), _short(a), _short(b)
+
+
+def _short(v: Any) -> Any:
+    text = json.dumps(v)
+    return v if len(text) <= 80 else text[:77] + "..."
