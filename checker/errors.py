@@ -81,6 +81,8 @@ CODES: dict[str, str] = {
     "modified-after-signing": "Bytes or revisions were added to the PDF after it was signed.",
     "timestamp-invalid": "The signature's RFC 3161 timestamp does not validate.",
     "not-a-determination": "The PDF holds no valid rspcheck determination.json attachment.",
+    "determination-invalid": "A determination JSON file is not valid JSON or does not match the "
+    "determination format.",
     "input-mismatch": "A given input file differs from the one the determination recorded.",
     "input-unrecorded": "A given input file matches no input the determination recorded.",
     "rerun-unavailable": "Re-running the determination is not available in this build.",

@@ -51,6 +51,7 @@ def _register() -> None:
     from checker.cli import ingest as _ingest  # noqa: F401
     from checker.cli import keygen as _keygen  # noqa: F401
     from checker.cli import lint as _lint  # noqa: F401
+    from checker.cli import report as _report  # noqa: F401
     from checker.cli import verify as _verify  # noqa: F401
 
 

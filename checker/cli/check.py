@@ -11,6 +11,17 @@ import typer
 
 from checker.cli import app
 from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, print_problems
+from checker.cli.report import (
+    P12Opt,
+    PassEnvOpt,
+    PassFileOpt,
+    PassPromptOpt,
+    PdfOpt,
+    SignCertOpt,
+    SignChainOpt,
+    SignKeyOpt,
+    TimestampOpt,
+)
 
 
 @app.command()
@@ -49,6 +60,15 @@ def check(
             "budgets on every eval the policy uses."
         ),
     ] = None,
+    pdf: PdfOpt = None,
+    sign_key: SignKeyOpt = None,
+    sign_cert: SignCertOpt = None,
+    sign_chain: SignChainOpt = None,
+    p12: P12Opt = None,
+    passphrase_env: PassEnvOpt = None,
+    passphrase_file: PassFileOpt = None,
+    passphrase_prompt: PassPromptOpt = False,
+    timestamp_url: TimestampOpt = None,
 ) -> None:
     """Decide every threshold of a policy for one model, and the release gate.
 
@@ -60,6 +80,10 @@ def check(
 
     Exit codes: **0** allow (also with safeguards), **3** block, **2** bad input or usage,
     **1** unexpected error.
+
+    With `--pdf FILE` the determination is also written as a PDF/A-3b report carrying the
+    JSON; it is signed when `--sign-key` + `--sign-cert` (or `--p12`) are given, unsigned
+    (and marked so) otherwise.
 
     Example: `rspcheck check -p policies/rspcheck-reference.yaml -e examples/evidence.yaml
     --model candidate --json determination.json`
@@ -77,24 +101,54 @@ def check(
             date = dt.date.fromisoformat(as_of)
         except ValueError:
             raise typer.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from None
+    from checker.cli.report import SigningOptions
+
+    signing = SigningOptions(
+        key=sign_key,
+        cert=sign_cert,
+        chain=tuple(sign_chain or ()),
+        p12=p12,
+        passphrase_env=passphrase_env,
+        passphrase_file=passphrase_file,
+        passphrase_prompt=passphrase_prompt,
+        timestamp_url=timestamp_url,
+    )
     try:
+        # the key first: a wrong passphrase should not wait for the whole computation
+        signer = signing.load_signer() if pdf is not None else None
+        if pdf is None and (sign_key or sign_cert or p12):
+            raise RspcheckError.one(
+                "missing-key", "signing options need --pdf FILE (what would be signed?)"
+            )
         loaded = load_policy(policy, today=date)
         ev = merge_evidence([load_evidence(e) for e in evidence])
-        det = evaluate(
-            loaded,
-            ev,
-            model=model,
-            seed=seed,
-            as_of=date,
-            replicates=replicates,
-            compare_with=compare_with,
-        )
+        from checker.cli._progress import threshold_progress
+
+        with threshold_progress() as progress:
+            det = evaluate(
+                loaded,
+                ev,
+                model=model,
+                seed=seed,
+                as_of=date,
+                replicates=replicates,
+                compare_with=compare_with,
+                progress=progress,
+            )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     text = det.to_json()
     if json_out:
         json_out.write_text(text, encoding="utf-8")
+    if pdf is not None:
+        from checker.cli.report import write_pdf
+
+        try:
+            write_pdf(det, pdf, signer, signing)
+        except RspcheckError as err:
+            print_problems(err)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)
     else:

@@ -5,6 +5,7 @@ One call each for the rest of rspcheck::
     from checker.report import determination_pdf, load_signer, sign_pdf, verify_pdf
 
     pdf = determination_pdf(html, determination_json, created=when)   # reproducible bytes
+    pdf = determination_to_pdf(det, signer=signer)    # the whole report from a Determination
     signer = load_signer(key_pem, cert_pem, passphrase=read_passphrase(env="RSPCHECK_KEY_PASS"))
     signed = sign_pdf(pdf, signer, reason="rspcheck determination", location="CI")
     report = verify_pdf(signed, load_certificates("org-root.pem"))
@@ -32,6 +33,7 @@ from checker.report.pdf import (
     determination_pdf,
     html_to_pdf,
 )
+from checker.report.render import determination_to_pdf, render_determination
 from checker.report.signing import sign_pdf
 from checker.report.verify import (
     InputCheck,
@@ -54,6 +56,7 @@ __all__ = [
     "canonical_json",
     "check_input_digests",
     "determination_pdf",
+    "determination_to_pdf",
     "extract_determination",
     "html_to_pdf",
     "is_dev_certificate",
@@ -64,6 +67,7 @@ __all__ = [
     "match_inputs",
     "parse_determination",
     "read_passphrase",
+    "render_determination",
     "sign_pdf",
     "verify_pdf",
 ]

@@ -1,0 +1,331 @@
+"""Render a :class:`~checker.engine.determination.Determination` as the report a review board
+reads: HTML from the jinja2 templates in the repository's ``reports/`` folder, then a
+reproducible PDF/A-3b with the determination JSON attached, signed when a signer is given.
+
+::
+
+    from checker.report import determination_to_pdf, load_signer
+
+    pdf = determination_to_pdf(det)                                     # unsigned, reproducible
+    pdf = determination_to_pdf(det, signer=load_signer(key, cert, passphrase=None))
+
+The attached ``determination.json`` is ``det.to_json()`` byte for byte (what ``rspcheck check
+--json`` writes). The document's time is ``det.as_of`` at 00:00 UTC, so the unsigned bytes
+depend only on the determination (and the signer's name printed on the cover).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.budget import format_budget
+from checker.errors import RspcheckError
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
+
+    from checker.engine.determination import Determination, ThresholdResult
+
+#: Where the templates live: the repository's ``reports/`` folder, beside the package.
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "reports"
+TEMPLATE = "determination.html.j2"
+
+VERDICT_TEXT = {
+    "allow": "ALLOW",
+    "allow_with_safeguards": "ALLOW WITH SAFEGUARDS",
+    "block": "BLOCK",
+}
+VERDICT_LINE = {
+    "allow": "No threshold is crossed or indeterminate: release is allowed by this policy.",
+    "allow_with_safeguards": "Every crossed or indeterminate threshold has its required "
+    "safeguards attested and unexpired.",
+    "block": "At least one requirement is unmet: the policy blocks release.",
+}
+STATE_TEXT = {"crossed": "crossed", "not_crossed": "not crossed", "indeterminate": "indeterminate"}
+BASIS_TEXT = {
+    "direct": "direct evidence",
+    "repeated_sampling": "repeated sampling",
+    "extrapolated": "extrapolation",
+    "none": "—",
+}
+
+
+def render_determination(
+    det: Determination, *, signer_label: str | None = None, dev_key: bool = False
+) -> str:
+    """The report's HTML (charts inlined as data URIs; no external resources).
+
+    :param signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
+        for an unsigned report, which says so.
+    :param dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
+    """
+    env = _environment()
+    from checker.report import charts
+
+    svgs = _threshold_charts(det)
+    thresholds = [
+        _threshold_view(t, det, charts, svg) for t, svg in zip(det.thresholds, svgs, strict=True)
+    ]
+    graph = charts.relation_graph(det)
+    states = Counter(t.state for t in det.thresholds)
+    verdict = VERDICT_TEXT[det.gate.result]
+    policy_title = det.policy.get("title") or det.policy.get("id") or "policy"
+    version = det.policy.get("version")
+    model_label = det.model_name or det.model
+    ctx = {
+        "det": det,
+        "verdict": verdict,
+        "verdict_class": det.gate.result.replace("_", "-"),
+        "verdict_line": VERDICT_LINE[det.gate.result],
+        "policy_title": policy_title,
+        "policy_version": version,
+        "model_label": model_label,
+        "signer_label": signer_label,
+        "dev_key": dev_key,
+        "states": {k: states.get(k, 0) for k in ("crossed", "indeterminate", "not_crossed")},
+        "thresholds": thresholds,
+        "coverage_chart": charts.data_uri(charts.coverage_chart(det)) if det.thresholds else None,
+        "graph_chart": charts.data_uri(graph) if graph else None,
+        "comparisons": [
+            {"c": c, "chart": charts.data_uri(charts.comparison_chart(c))} for c in det.comparisons
+        ],
+        "title": f"rspcheck determination: {policy_title}"
+        + (f" v{version}" if version else "")
+        + f" — {det.model} — {verdict}",
+        "running_header": f"{policy_title}"
+        + (f" v{version}" if version else "")
+        + f" · {det.model} · {verdict}",
+        "keywords": ", ".join(
+            dict.fromkeys(
+                [
+                    "rspcheck",
+                    "determination",
+                    "frontier safety",
+                    str(det.policy.get("id") or ""),
+                    det.model,
+                    det.gate.result,
+                    *(t.id for t in det.thresholds[:20]),
+                ]
+            )
+        ).replace(", ,", ","),
+        "subject": f"{verdict}: {det.model} against {policy_title}"
+        + (f" v{version}" if version else "")
+        + f", as of {det.as_of.isoformat()}",
+        "settings": sorted(det.settings.items()),
+        "actors": det.actors,
+        "unmet_by_threshold": _group_unmet(det),
+    }
+    return env.get_template(TEMPLATE).render(**ctx)
+
+
+def determination_to_pdf(
+    det: Determination,
+    *,
+    signer: Signer | None = None,
+    reason: str = "rspcheck determination",
+    location: str = "rspcheck",
+    timestamp_url: str | None = None,
+) -> bytes:
+    """Render ``det`` to PDF/A-3b with ``det.to_json()`` attached; sign it when ``signer`` is
+    given (PAdES, invisible; RFC 3161 timestamp when ``timestamp_url`` is given).
+
+    The unsigned bytes are reproducible: the same determination (and signer name) gives the
+    same PDF. Signed bytes never are (signing time, signature value).
+    """
+    from checker.report.pdf import determination_pdf
+
+    label = None
+    dev = False
+    if signer is not None:
+        cert = getattr(signer, "signing_cert", None)
+        if cert is not None:
+            from checker.report.keys import is_dev_certificate
+
+            label = signer_name(cert)
+            dev = is_dev_certificate(cert)
+        else:
+            label = "unknown signer"
+    html = render_determination(det, signer_label=label, dev_key=dev)
+    created = dt.datetime.combine(det.as_of, dt.time(0, 0), tzinfo=dt.UTC)
+    pdf = determination_pdf(html, det.to_json().encode("utf-8"), created=created)
+    if signer is None:
+        return pdf
+    from checker.report.signing import sign_pdf
+
+    return sign_pdf(pdf, signer, reason=reason, location=location, timestamp_url=timestamp_url)
+
+
+def signer_name(cert: Any) -> str:
+    """A human label for a certificate: ``CN (O)``, from an asn1crypto or cryptography cert."""
+    try:
+        native = cert.subject.native  # asn1crypto
+        cn, org = native.get("common_name"), native.get("organization_name")
+    except AttributeError:
+        from cryptography.x509.oid import NameOID
+
+        def get(oid: Any) -> str | None:
+            attrs = cert.subject.get_attributes_for_oid(oid)
+            return str(attrs[0].value) if attrs else None
+
+        cn, org = get(NameOID.COMMON_NAME), get(NameOID.ORGANIZATION_NAME)
+    if isinstance(cn, list):
+        cn = cn[0]
+    if isinstance(org, list):
+        org = org[0]
+    if cn and org:
+        return f"{cn} ({org})"
+    return str(cn or org or "unnamed certificate")
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _environment() -> Any:
+    if not (TEMPLATE_DIR / TEMPLATE).is_file():
+        raise RspcheckError.one(
+            "pdf-render-failed",
+            f"the report templates are missing: {TEMPLATE_DIR / TEMPLATE} does not exist",
+            hint="rspcheck renders PDFs from the repository's reports/ folder; install "
+            "rspcheck from a checkout (pip install -e .) so that folder sits beside checker/",
+        )
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["budget"] = _fmt_budget
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env.filters["num"] = _fmt_num
+    env.filters["state"] = lambda s: STATE_TEXT.get(s, str(s).replace("_", " "))
+    env.filters["basis"] = lambda b: BASIS_TEXT.get(b, str(b).replace("_", " "))
+    env.filters["css_string"] = _css_string
+    env.filters["human"] = lambda s: str(s).replace("_", " ")
+    return env
+
+
+def _fmt_budget(value: float | None, axis: str) -> str:
+    if value is None:
+        return "—"
+    return format_budget(value, axis)
+
+
+def _fmt_num(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def _css_string(text: str) -> Any:
+    """A CSS string literal (for ``content:`` inside ``<style>``): backslashes, quotes and
+    ``<`` escaped the CSS way, marked safe so that HTML autoescaping leaves it alone."""
+    import markupsafe
+
+    out = str(text).replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
+    out = out.replace("\n", " ")
+    return markupsafe.Markup(f'"{out}"')
+
+
+def _crossing_text(t: ThresholdResult) -> str:
+    cb = t.crossing_budget
+    if cb.estimate is None:
+        return "—"
+    text = format_budget(cb.estimate, t.axis)
+    lo = format_budget(cb.lower, t.axis) if cb.lower is not None else "?"
+    hi = format_budget(cb.upper, t.axis) if cb.upper is not None else "not within reach"
+    return f"{text} [{lo}, {hi}]"
+
+
+def _threshold_view(
+    t: ThresholdResult, det: Determination, charts: Any, svg: str
+) -> dict[str, Any]:
+    headroom = None
+    if t.headroom_oom is not None:
+        headroom = ("≥ " if t.headroom_is_lower_bound else "") + f"{t.headroom_oom:.1f} OOM"
+    ext_oom = max(t.curve.extrapolation_oom, default=0.0)
+    return {
+        "t": t,
+        "chart": charts.data_uri(svg),
+        "legend": charts.legend_entries(t),
+        "crossing": _crossing_text(t),
+        "headroom": headroom,
+        "reason_codes": list(dict.fromkeys(r.code for r in t.reasons)),
+        "ext_oom": ext_oom,
+        "actors": [(a, a.budgets[t.axis]) for a in det.actors if t.axis in a.budgets],
+        "unmet": [u for u in det.gate.unmet if u.threshold == t.id],
+    }
+
+
+#: Thresholds from which the per-threshold charts are drawn in worker processes.
+PARALLEL_FROM = 8
+_JOB: Determination | None = None
+
+
+def _chart_workers(n: int) -> int:
+    """How many processes draw charts: ``RSPCHECK_CHART_WORKERS`` if set, else up to 4 on
+    a machine with several cores; 1 (in-process) for small reports or without ``fork``."""
+    import multiprocessing
+    import os
+
+    if n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    env = os.environ.get("RSPCHECK_CHART_WORKERS")
+    if env is not None:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
+def _chart_at(i: int) -> str:
+    from checker.report import charts
+
+    assert _JOB is not None
+    return charts.threshold_chart(_JOB.thresholds[i], _JOB.actors)
+
+
+def _threshold_charts(det: Determination) -> list[str]:
+    """Every threshold's chart SVG, in order; drawn by forked workers when there are many
+    (matplotlib is single-threaded and the charts are independent). The SVG does not depend
+    on which process drew it."""
+    global _JOB
+    from checker.report import charts
+
+    n = len(det.thresholds)
+    workers = _chart_workers(n)
+    if workers <= 1:
+        return [charts.threshold_chart(t, det.actors) for t in det.thresholds]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _JOB = det  # inherited by the forked workers; only indices cross the pipe
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_chart_at, range(n), chunksize=math.ceil(n / workers)))
+    finally:
+        _JOB = None
+
+
+def _group_unmet(det: Determination) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for u in det.gate.unmet:
+        out.setdefault(u.threshold, []).append(u)
+    return out

@@ -1,0 +1,243 @@
+"""The rendered determination: what the pages say, the attached JSON, reproducibility, signing,
+and ``rspcheck report`` / ``rspcheck check --pdf``.
+
+One determination with every state and basis (computed by the engine from synthetic evidence,
+R = 200, plus one relabelled extrapolated crossing) is rendered once per module."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from checker.cli import app
+from checker.engine.determination import Determination
+from checker.report import (
+    determination_to_pdf,
+    load_signer,
+    make_dev_ca,
+    render_determination,
+    verify_pdf,
+)
+from checker.report.charts import coverage_chart, relation_graph, threshold_chart
+from tests.report.synthetic import synthetic_determination, with_extrapolated_crossing
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def det() -> Determination:
+    return with_extrapolated_crossing(synthetic_determination(6, replicates=200))
+
+
+@pytest.fixture(scope="module")
+def unsigned(det: Determination) -> bytes:
+    return determination_to_pdf(det)
+
+
+@pytest.fixture(scope="module")
+def text(unsigned: bytes) -> str:
+    reader = PdfReader(io.BytesIO(unsigned))
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def _attachment(pdf: bytes) -> bytes:
+    return PdfReader(io.BytesIO(pdf)).attachments["determination.json"][0]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_fixture_has_every_state_and_basis(det: Determination) -> None:
+    pairs = {(t.state, t.basis) for t in det.thresholds}
+    assert {s for s, _ in pairs} == {"crossed", "not_crossed", "indeterminate"}
+    assert {b for _, b in pairs} == {"direct", "repeated_sampling", "extrapolated", "none"}
+    assert det.comparisons and det.gate.inconsistencies and det.gate.satisfied
+
+
+def test_pages_name_the_verdict_every_threshold_and_the_unmet_safeguard(
+    det: Determination, text: str
+) -> None:
+    flat = _flat(text)
+    assert "BLOCK" in flat and "Release gate" in flat
+    assert "Unsigned." in flat and "DEVELOPMENT KEY" not in flat
+    for t in det.thresholds:
+        assert t.id in flat
+        cov = t.coverage
+        figures = f"{cov.direct:.0%} / {cov.extrapolated:.0%} / {cov.uncovered:.0%}"
+        assert figures in flat, (t.id, figures)
+    for state in ("crossed", "not crossed", "indeterminate"):
+        assert state in flat
+    assert "repeated sampling" in flat and "extrapolation" in flat
+    unmet = [u for u in det.gate.unmet if u.safeguard]
+    assert unmet and all(u.safeguard in flat for u in unmet)
+    assert "sg-monitoring" in flat  # the satisfied safeguard
+    assert det.gate.inconsistencies[0][:40] in flat
+    assert "Matched-budget comparisons" in flat and "NOT matched" in flat
+    for f in det.inputs:
+        assert f.sha256 in flat.replace(" ", "") or f.sha256 in text.replace("\n", "")
+    assert str(det.seed) in flat and det.tool_version in flat
+
+
+def test_page_numbers_header_and_metadata(det: Determination, unsigned: bytes) -> None:
+    reader = PdfReader(io.BytesIO(unsigned))
+    n = len(reader.pages)
+    assert f"Page 1 of {n}" in reader.pages[0].extract_text()
+    assert f"Page {n} of {n}" in reader.pages[-1].extract_text()
+    second = _flat(reader.pages[1].extract_text())
+    assert "Synthetic review policy v2.1 · candidate · BLOCK" in second
+    meta = reader.metadata
+    assert meta is not None
+    assert "candidate" in meta.title and "BLOCK" in meta.title
+    assert meta.author == "unsigned"
+    assert meta.subject.startswith("BLOCK: candidate against Synthetic review policy v2.1")
+    assert "rspcheck" in meta.get("/Keywords", "")
+    assert meta.creation_date is not None and meta.creation_date.date() == det.as_of
+
+
+def test_attached_json_is_to_json_byte_for_byte(det: Determination, unsigned: bytes) -> None:
+    assert _attachment(unsigned) == det.to_json().encode("utf-8")
+
+
+def test_unsigned_bytes_are_reproducible(det: Determination, unsigned: bytes) -> None:
+    again = Determination.model_validate_json(det.to_json())  # via JSON, as `report` does
+    assert determination_to_pdf(again) == unsigned
+
+
+def test_charts_are_deterministic_svg(det: Determination) -> None:
+    t = det.thresholds[2]
+    a, b = threshold_chart(t, det.actors), threshold_chart(t, det.actors)
+    assert a == b and a.startswith("<svg") and "<dc:date>" not in a
+    assert coverage_chart(det).startswith("<svg")
+    graph = relation_graph(det)
+    assert graph is not None and "sg-security" in graph
+    assert relation_graph(det.model_copy(update={"relations": []})) is None
+
+
+def test_dev_key_banner_and_signer_on_cover(det: Determination) -> None:
+    small = det.model_copy(update={"thresholds": det.thresholds[:1], "comparisons": []})
+    html = render_determination(small, signer_label="Alice (Org)", dev_key=True)
+    assert "DEVELOPMENT KEY — NOT FOR RELEASE" in html and "Alice (Org)" in html
+    assert "Unsigned." not in html
+    plain = render_determination(small, signer_label=None, dev_key=False)
+    assert "DEVELOPMENT KEY" not in plain and "Unsigned." in plain
+
+
+def test_signed_with_a_test_ca_verifies(det: Determination, pki) -> None:
+    small = det.model_copy(update={"thresholds": det.thresholds[:2], "comparisons": []})
+    signer = load_signer(pki.leaf.key_path, pki.leaf.cert_path, passphrase=None)
+    signed = determination_to_pdf(small, signer=signer, location="tests")
+    report = verify_pdf(signed, [pki.root.cert])
+    assert report.ok, report.summary()
+    assert report.determination == small.to_json().encode("utf-8")
+    cover = _flat(PdfReader(io.BytesIO(signed)).pages[0].extract_text())
+    assert "Test Signer (rspcheck test PKI)" in cover and "Unsigned." not in cover
+    # the unsigned render with the same signer name is the signed file's first revision
+    assert PdfReader(io.BytesIO(signed)).metadata.author == "Test Signer (rspcheck test PKI)"
+
+
+# -- CLI -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def small_json(tmp_path_factory, runner) -> Path:
+    """`rspcheck check --json --pdf` on the small test inputs, signed with a dev key."""
+    out = tmp_path_factory.mktemp("render-cli")
+    keys = make_dev_ca(out / "keys")
+    args = [
+        "check",
+        "-p",
+        str(ROOT / "tests/data/policy-small.yaml"),
+        "-e",
+        str(ROOT / "tests/data/evidence-small.yaml"),
+        "--as-of",
+        "2026-11-01",
+        "--replicates",
+        "200",
+        "--json",
+        str(out / "d.json"),
+        "--pdf",
+        str(out / "d.pdf"),
+        "--p12",
+        str(keys.p12),
+    ]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 3, res.output  # the small policy blocks
+    assert "signed PDF written" in res.output and "DEVELOPMENT" in res.output
+    return out / "d.json"
+
+
+def test_check_pdf_carries_exactly_the_json_check_writes(small_json: Path) -> None:
+    pdf = (small_json.parent / "d.pdf").read_bytes()
+    assert _attachment(pdf) == small_json.read_bytes()
+    cover = _flat(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+    assert "DEVELOPMENT KEY — NOT FOR RELEASE" in cover and "BLOCK" in cover
+    root = small_json.parent / "keys" / "dev-root.pem"
+    from checker.report import load_certificates
+
+    report = verify_pdf(pdf, load_certificates(root), allow_dev_key=True)
+    assert report.ok, report.summary()
+
+
+def test_report_renders_a_json_file_unsigned(small_json: Path, runner, tmp_path) -> None:
+    out = tmp_path / "r.pdf"
+    res = runner.invoke(app, ["report", str(small_json), "--pdf", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "UNSIGNED" in res.output and "not in canonical form" not in res.output
+    pdf = out.read_bytes()
+    assert _attachment(pdf) == small_json.read_bytes()
+    # check --pdf without a key gives these very bytes (same JSON, no signer)
+    det = Determination.model_validate_json(small_json.read_text())
+    assert determination_to_pdf(det) == pdf
+
+
+def test_report_recanonicalises_a_reformatted_json(small_json: Path, runner, tmp_path) -> None:
+    messy = tmp_path / "messy.json"
+    messy.write_text(json.dumps(json.loads(small_json.read_text())))  # one line, other order
+    out = tmp_path / "m.pdf"
+    res = runner.invoke(app, ["report", str(messy), "--pdf", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "not in canonical form" in res.output
+    assert _attachment(out.read_bytes()) == small_json.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "not JSON"),
+        ('{"kind": "something-else"}', "not an rspcheck determination"),
+        ('{"kind": "rspcheck-determination", "seed": "x"}', "at seed"),
+    ],
+)
+def test_report_rejects_a_bad_file_clearly(content, expected, runner, tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    res = runner.invoke(app, ["report", str(bad), "--pdf", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 2
+    assert "determination-invalid" in res.output and expected in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_signing_options_are_checked_before_work(small_json: Path, runner, tmp_path) -> None:
+    args = ["report", str(small_json), "--pdf", str(tmp_path / "x.pdf")]
+    res = runner.invoke(app, [*args, "--sign-key", str(tmp_path / "k.pem")])
+    assert res.exit_code == 2 and "--sign-key and --sign-cert go together" in res.output
+    res = runner.invoke(app, [*args, "--passphrase-env", "NOPE_NOT_SET"])
+    assert res.exit_code == 2 and "without a key" in res.output
+    keys = small_json.parent / "keys"
+    res = runner.invoke(
+        app, [*args, "--p12", str(keys / "dev-signer.p12"), "--sign-key", str(keys / "x")]
+    )
+    assert res.exit_code == 2 and "not both" in res.output
