@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ def evaluate(
     as_of: dt.date | None = None,
     replicates: int | None = None,
     compare_with: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Determination:
     """Determine every threshold of ``policy`` for one model, and the gate.
 
@@ -63,7 +65,8 @@ def evaluate(
     ``replicates`` overrides the policy's bootstrap replicates (e.g. a fast preview).
     ``compare_with`` names a second model (e.g. the previous release): every eval the policy
     uses where both have runs gets a matched-budget comparison, on the axis of the first
-    threshold that uses the eval.
+    threshold that uses the eval. ``progress(done, total, label)`` is called as thresholds
+    are decided (the CLI draws a progress bar with it).
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else None
     pol = loaded.policy if loaded else policy
@@ -80,7 +83,9 @@ def evaluate(
     results = []
     prices: dict[str, PriceUse] = {}
     fit_cache: dict = {}  # curve-family fits shared by thresholds on the same eval and axis
-    for t in pol.thresholds:
+    for i, t in enumerate(pol.thresholds):
+        if progress:
+            progress(i, len(pol.thresholds), t.id)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # NaN marks "nothing can be said here" throughout; numpy's warnings about
             # all-NaN slices are expected, not news for the user.
@@ -97,6 +102,8 @@ def evaluate(
         results.append(result)
         for p in used:
             prices.setdefault(p.run, p)
+    if progress:
+        progress(len(pol.thresholds), len(pol.thresholds), "gate")
     gate = run_gate(pol, results, evidence.manifest.attestations, as_of)
     comparisons = []
     if compare_with is not None:
