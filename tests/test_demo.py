@@ -64,7 +64,7 @@ def test_output_names_paths_story_and_verify_command(demo_run: tuple[Path, str])
         f"{shlex.quote(str(out / 'keys' / 'dev-root.pem'))} --allow-dev-key"
     )
     assert cmd in flat
-    assert "lowered to 200" in flat  # the output says the bootstrap was reduced
+    assert "set to 200" in flat  # the output says the bootstrap was reduced
     for word in ("cyber-high", "repeated sampling", "deployment-misuse-l3", "BLOCK", "headroom"):
         assert word in flat, word
     assert "byte for byte" in flat

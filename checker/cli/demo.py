@@ -95,8 +95,8 @@ def demo(
     )
     if replicates is not None:
         console.print(
-            f"Bootstrap replicates lowered to {replicates} (the policy says 1000): a quick "
-            "look; intervals are a little noisier."
+            f"Bootstrap replicates set to {replicates} (the policy says 1000)"
+            + (": a quick look, with slightly noisier intervals." if replicates < 1000 else ".")
         )
     try:
         from checker.report.keys import read_passphrase
