@@ -119,3 +119,33 @@ def test_missing_renderer_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     assert res.exit_code == 2, res.output
     assert "dependency-missing" in res.output
     assert (out / "determination.json").is_file()  # the JSON is written before the PDF
+
+
+def test_demo_json_is_what_check_computes(demo_run: tuple[Path, str], tmp_path: Path) -> None:
+    """Same inputs, seed and replicates: `rspcheck check` writes the same JSON byte for byte."""
+    from checker.demo import AS_OF, EVIDENCE, POLICY
+
+    out, _ = demo_run
+    target = tmp_path / "check.json"
+    res = CliRunner().invoke(
+        app,
+        [
+            "check",
+            "-p",
+            str(POLICY),
+            "-e",
+            str(EVIDENCE),
+            "--model",
+            "candidate",
+            "--compare-with",
+            "previous",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--replicates",
+            REPLICATES,
+            "--json",
+            str(target),
+        ],
+    )
+    assert res.exit_code == 3, res.output  # the gate blocks
+    assert target.read_bytes() == (out / "determination.json").read_bytes()
