@@ -13,7 +13,8 @@ success counts only enter through a histogram, so a replicate is a weighted hist
 ``H`` of shape ``(R, n + 1)`` (one matmul with the bootstrap weights), and the log-likelihood of
 every replicate at every grid point is ``H @ L`` with the precomputed log-pmf table
 ``L[c, g]``.  The argmax is then refined locally (a shrinking 5-point pattern search per
-parameter, vectorised over replicates), so the result is not limited to grid resolution.
+parameter, step halved four times, vectorised over replicates), so the result is not limited
+to grid resolution.
 
 Grid (defaults): ``log10 alpha`` in [-2, 2] and ``log10 beta`` in [-2, 3], 90 points each;
 ``pi0`` in {0, 0.05, ..., 0.8}.  A replicate whose optimum sits on the edge of the grid is
@@ -210,7 +211,7 @@ def fit_beta_binomial(
         offsets = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
         mesh = np.stack(np.meshgrid(*([offsets] * theta.shape[1]), indexing="ij"), -1)
         mesh = mesh.reshape(-1, theta.shape[1])  # (M, d)
-        for _ in range(4):
+        for _ in range(4):  # 5**d pattern, step halved each round: ends at 1/16 grid spacing
             cand = theta[:, None, :] + mesh[None, :, :] * step[None, None, :]
             cand = np.clip(cand, lo, hi)
             ll = _loglik_at(hists, cand, zero_inflated)

@@ -72,7 +72,9 @@ def test_replicates_and_mixed_attempts_and_speed():
     f5 = fit_beta_binomial(c, 10, w, zero_inflated=True)
     elapsed = time.perf_counter() - t0
     assert f4.params.shape == (1000, 2) and f5.params.shape == (1000, 3)
-    assert elapsed < 6.0  # ~0.7 s on the 2-core reference machine; generous for CI noise
+    # ~0.7 s for both on an idle 2-core machine (benchmarks/curves_speed.py); this guard only
+    # catches a gross regression (e.g. a per-replicate Python loop) on a loaded CI box.
+    assert elapsed < 20.0
     pred = f4.predict([10, 100, 1000])
     assert pred.shape == (1000, 3) and np.all(np.diff(pred, axis=1) > 0)
     # tasks with different n: one table per n; unit weights reproduce the unweighted fit
