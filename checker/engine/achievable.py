@@ -55,6 +55,12 @@ class EvalCurve:
     families: list[FamilyUse] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     upper_trusted_beyond: bool = True
+    upper_reach: float | None = None
+    """With repeated sampling credited: the budget beyond which nothing bounds P* above."""
+    lower_data: np.ndarray | None = None
+    """The lower bound from evaluated configurations alone (before any extrapolation)."""
+    lower_basis_data: np.ndarray | None = None
+    """Its basis (direct or repeated_sampling), for reporting the strongest basis."""
     """False when the extrapolated upper bound cannot support not_crossed."""
 
 
@@ -67,8 +73,15 @@ def achievable_curve(
     repeated_sampling: bool,
     label: str,
     cache: dict | None = None,
+    attempts: list | None = None,
 ) -> EvalCurve:
-    """P*(b) with bounds on grid ``x`` from one eval's configurations."""
+    """P*(b) with bounds on grid ``x`` from one eval's configurations.
+
+    With repeated sampling credited, ``attempts`` holds each run's
+    :class:`~checker.engine.attempts.LazyAttempts`: pass@k beyond the attempts drawn raises
+    the bounds where it is affordable, and upper bounds stop where some run could be sampled
+    more often than the data or the model covers (:func:`_bound_repeated_sampling`).
+    """
     q = x.size
     configs = sorted(configs, key=lambda c: (c.budget, c.k))
     xs = np.log10([c.budget for c in configs])
@@ -126,6 +139,8 @@ def achievable_curve(
         x_direct_max=float(ux[-1]),
         x_extrap_max=float(ux[-1]),
     )
+    curve.lower_data = curve.lower.copy()
+    curve.lower_basis_data = curve.lower_basis.copy()
     _extrapolate(
         curve,
         configs,
@@ -137,7 +152,52 @@ def achievable_curve(
         label,
         {} if cache is None else cache,
     )
+    if repeated_sampling:
+        _bound_repeated_sampling(curve, configs, attempts or [], label)
     return curve
+
+
+def _bound_repeated_sampling(
+    curve: EvalCurve, configs: list[Config], attempts: list, label: str
+) -> None:
+    """Credit pass@k beyond the attempts drawn, and stop upper bounds where it runs out.
+
+    An actor with budget B may sample any evaluated configuration k times while the expected
+    cost fits B. For k up to what a run's data or its Beta-binomial model covers, the bounds
+    include it; past the cheapest such reach, nothing bounds P* from above (upper is NaN:
+    a crossing can still be shown there, never ruled out).
+    """
+    reach = np.inf
+    summaries = [c for c in configs if c.grade == "summary"]
+    for c in summaries:  # a summary gives no per-task counts: its repeats are unknown at once
+        reach = min(reach, c.budget)
+    for lazy in sorted(attempts, key=lambda z: (z.budget, z.run.run.id)):
+        if lazy.budget >= reach:
+            break  # dearer runs cannot lower the reach (their reach is above their budget)
+        fit = lazy.fit()
+        curve.families += fit.families
+        reach = min(reach, fit.reach)
+        rows = zip(fit.budgets, fit.estimate, fit.lower, fit.upper, fit.d_k, strict=True)
+        for b, est, lo, hi, dk in rows:
+            at = curve.x >= np.log10(b) - 1e-12
+            raised = at & np.isfinite(lo) & ~(curve.lower >= lo)
+            curve.lower[raised] = lo
+            curve.lower_basis[raised] = "extrapolated"
+            curve.upper[at] = np.fmax(curve.upper[at], hi)
+            curve.estimate[at] = np.fmax(curve.estimate[at], est)
+            curve.oom[raised] = np.maximum(curve.oom[raised], dk)
+    if np.isfinite(reach):
+        curve.upper_reach = float(reach)
+        x_reach = np.log10(reach)
+        cut = curve.x > x_reach + 1e-12
+        if np.any(cut & np.isfinite(curve.upper)):
+            curve.notes.append(
+                f"{label}: repeated sampling is credited; upper bounds stop at {reach:.3g} per "
+                "task, where the cheapest run could be sampled more often than its data "
+                "(or the Beta-binomial model within the attempts cap) covers"
+            )
+        curve.upper[cut] = np.nan
+        curve.basis[cut & (curve.basis != "below_evidence")] = "uncovered"
 
 
 def _fit_families(xs, succ, trials, boot_s, boot_n) -> dict:
@@ -238,19 +298,16 @@ def _extrapolate(
     hi = np.nanmax(np.vstack(highs), axis=0)
     es = np.nanmax(np.vstack(ests), axis=0)
     ext = beyond & np.isfinite(lo)
-    if repeated_sampling and any(c.k > 1 for c in configs):
-        # Best-of-k beyond the attempts drawn is not modelled here: the single-attempt
-        # envelope would understate P*, so it may show a crossing but never rule one out.
+    if repeated_sampling:
+        # Beyond the evaluated budgets an actor could also sample a larger, unevaluated
+        # configuration many times; no model here covers that combination, so the single-
+        # attempt envelope may show a crossing but never rule one out.
         curve.upper_trusted_beyond = False
-        curve.notes.append(
-            f"{label}: repeated sampling is credited; beyond the evaluated budgets the "
-            "upper bound of P* is not extrapolated"
-        )
     # P* never falls: the extrapolated band starts from the best evaluated configuration.
     raised = ext & (lo > curve.lower)
     curve.lower_basis[raised] = "extrapolated"
     curve.lower[ext] = np.maximum(lo[ext], top_lo[0])
-    curve.upper[ext] = np.maximum(hi[ext], top_hi[0]) if curve.upper_trusted_beyond else 1.0
+    curve.upper[ext] = np.maximum(hi[ext], top_hi[0]) if curve.upper_trusted_beyond else np.nan
     curve.estimate[ext] = np.maximum(es[ext], top_est)
     curve.basis[ext] = "extrapolated"
     curve.oom[ext] = curve.x[ext] - curve.x_direct_max

@@ -221,6 +221,8 @@ def configurations(
     axis: Axis,
     parallel: bool,
     cache: dict | None = None,
+    attempts_cap_oom: float = 0.0,
+    extrapolations: list | None = None,
 ) -> list[Config]:
     """Every configuration of one eval's runs, with replicates from one shared weight matrix.
 
@@ -235,6 +237,11 @@ def configurations(
         axis: The budget axis (k parallel attempts cost the time of one on ``seconds``).
         parallel: Whether repeated attempts run in parallel on the seconds axis.
         cache: Shared across thresholds: the weights of a stream are drawn once.
+        attempts_cap_oom: With repeated sampling, model pass@k up to this many OOM beyond the
+            attempts drawn (F4/F5).
+        extrapolations: When a list is given and repeated sampling is credited, one
+            :class:`~checker.engine.attempts.AttemptsExtrapolation` per attempt-level run is
+            appended to it.
     """
     attempt_runs = [r for r in runs if r.grade == "attempts"]
     universe = sorted({t for r in attempt_runs for t in r.tasks})
@@ -274,6 +281,17 @@ def configurations(
             else:
                 costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
             columns += [(int(k), float(costs[j]), pk[:, j]) for j, k in enumerate(ks) if k > 1]
+        if repeated_sampling and extrapolations is not None:
+            from checker.engine.attempts import LazyAttempts
+
+            fit_key = ("attempts", key, r.run.id, replicates, attempts_cap_oom, alpha)
+            if cache is not None and fit_key in cache:
+                extrapolations.append(cache[fit_key])
+            else:
+                lazy = LazyAttempts(r, w, attempts_cap_oom, alpha, key.split("/")[1])
+                if cache is not None:
+                    cache[fit_key] = lazy
+                extrapolations.append(lazy)
         per_task = np.column_stack([c[2] for c in columns])  # (T, K)
         reps = (w @ per_task) / wsum[:, None]  # one matrix product for every k
         for j, (k, budget, values) in enumerate(columns):

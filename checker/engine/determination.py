@@ -31,6 +31,7 @@ ReasonCode = Literal[
     "no-family-fits",
     "lower-grade-evidence",
     "repeated-sampling-not-credited",
+    "repeated-sampling-uncovered",
 ]
 
 

@@ -57,12 +57,12 @@ def run_gate(
     indeterminate_as = policy.decision.indeterminate_as
     triggered: dict[str, str] = {}  # threshold -> why it triggers
     unmet: list[Unmet] = []
-    for tid in order:
+    for tid in order:  # each threshold's own state first...
         r = by_id[tid]
         if r.waived_by:
             continue
         if r.state == "crossed":
-            triggered.setdefault(tid, "crossed")
+            triggered[tid] = "crossed"
         elif r.state == "indeterminate":
             if indeterminate_as == "block":
                 unmet.append(
@@ -73,7 +73,8 @@ def run_gate(
                     )
                 )
                 continue
-            triggered.setdefault(tid, "indeterminate (treated as crossed)")
+            triggered[tid] = "indeterminate (treated as crossed)"
+    for tid in order:  # ...then what crossing a stronger threshold implies for the weaker
         if tid in triggered:
             for rel in policy.relations.implies:
                 if rel.source == tid and not by_id[rel.target].waived_by:

@@ -121,11 +121,13 @@ def determine(
             axis=axis,
             parallel=d.parallel_attempts,
             cache=cache,
+            attempts_cap_oom=d.max_attempts_extrapolation_oom,
+            extrapolations=(extrapolations := []),
         )
         runs_used += [rd.run.id for rd in data]
         scaffolds.update(rd.run.scaffold for rd in data)
         points += [_point(c, alpha, eval_id) for c in cfgs]
-        curves.append((eval_id, cfgs))  # type: ignore[arg-type]
+        curves.append((eval_id, cfgs, extrapolations))  # type: ignore[arg-type]
         explain.append(
             ExplainStep(
                 step=f"evidence {eval_id}",
@@ -154,7 +156,7 @@ def determine(
     ab = np.asarray(t.alert.at(10**x)) if t.alert is not None else None
 
     eval_curves: list[EvalCurve] = []
-    for eval_id, cfgs in curves:  # type: ignore[misc]
+    for eval_id, cfgs, extrapolations in curves:  # type: ignore[misc]
         ec = achievable_curve(
             cfgs,
             x,
@@ -163,6 +165,7 @@ def determine(
             repeated_sampling=credit,
             label=eval_id,
             cache=cache,
+            attempts=extrapolations,
         )
         eval_curves.append(ec)
         for note in ec.notes:
@@ -198,7 +201,7 @@ def determine(
             explain,
         ), prices
 
-    est, low, up, basis_arr, _oom, lower_basis = combined
+    est, low, up, basis_arr, _oom, lower_basis, lower_data, lower_basis_data = combined
     # Below the cheapest evidence, the stretch counts as covered only if U stays below T there.
     below = basis_arr == "below_evidence"
     below_ok = (
@@ -206,9 +209,14 @@ def determine(
         if np.any(below & in_range)
         else True
     )
-    covered = np.isfinite(up) & (basis_arr != "uncovered")
+    # Two-sided knowledge (both bounds) decides not_crossed; a lower bound already at T
+    # decides crossed. Either way the evidence speaks for that budget: it is covered.
+    two_sided = np.isfinite(up) & (basis_arr != "uncovered")
     if not below_ok:
-        covered &= ~below
+        two_sided &= ~below
+    data_kinds = ["direct", "repeated_sampling", "below_evidence"]
+    decided = np.isfinite(low) & (lower_basis != "uncovered") & (low >= tb)
+    covered = two_sided | decided
     seg = np.diff(x[in_range])
 
     def frac(mask: np.ndarray) -> float:
@@ -217,9 +225,21 @@ def determine(
         total = x_hi - x_lo
         return float((mid * seg).sum() / total) if total > 0 and m.size > 1 else float(m.all())
 
-    direct_mask = covered & np.isin(basis_arr, ["direct", "repeated_sampling", "below_evidence"])
-    ext_mask = covered & (basis_arr == "extrapolated")
-    f_direct, f_ext = frac(direct_mask), frac(ext_mask)
+    decided_by_data = (
+        np.isfinite(lower_data) & np.isin(lower_basis_data, data_kinds) & (lower_data >= tb)
+    )
+    by_data = (two_sided & np.isin(basis_arr, data_kinds)) | decided_by_data
+    # Each grid segment counts as covered when both its ends are, on the basis of its upper
+    # end (so a switch from direct to extrapolated loses no length to either).
+    both = covered[in_range][:-1] & covered[in_range][1:]
+    upper_by_data = by_data[in_range][1:]
+    span = x_hi - x_lo
+    if span > 0 and seg.size:
+        f_direct = float(seg[both & upper_by_data].sum() / span)
+        f_ext = float(seg[both & ~upper_by_data].sum() / span)
+    else:  # a single-budget range: covered or not
+        f_direct = float(bool(covered[in_range].all() and by_data[in_range].all()))
+        f_ext = float(bool(covered[in_range].all())) - f_direct
     f_unc = max(0.0, 1.0 - f_direct - f_ext)
     horizon_ok = t.horizon_minutes is None or (
         horizon_eval is not None and horizon_eval >= t.horizon_minutes
@@ -247,13 +267,23 @@ def determine(
     # The decision.
     can_cross = in_range & np.isfinite(low) & (lower_basis != "uncovered")
     hit = can_cross & (low >= tb)
-    all_covered = bool(np.all(covered[in_range]))
+    all_covered = bool(np.all(two_sided[in_range]))
     below_t = bool(np.all(up[in_range] < tb[in_range])) if all_covered else False
     elicitation_ok, elicitation_msg = _elicitation(t, scaffolds, max_attempts)
+    # Report the strongest basis that shows the crossing: evaluated configurations first,
+    # extrapolation only when nothing evaluated does.
+    hit_data = (
+        in_range & np.isfinite(lower_data) & (lower_basis_data != "uncovered") & (lower_data >= tb)
+    )
     if hit.any():
         state = "crossed"
-        first = int(np.argmax(hit))
-        basis = str(lower_basis[first])
+        if hit_data.any():
+            first = int(np.argmax(hit_data))
+            basis = str(lower_basis_data[first])
+            low = np.where(hit_data, lower_data, low)
+        else:
+            first = int(np.argmax(hit))
+            basis = str(lower_basis[first])
         explain.append(
             ExplainStep(
                 step="decision",
@@ -283,28 +313,33 @@ def determine(
     else:
         state, basis = "indeterminate", "none"
         if not all_covered:
-            gap = x[in_range & ~covered]
-            reasons.append(
-                Reason(
-                    code="extrapolation-cap"
-                    if np.any(basis_arr[in_range] == "extrapolated") or cov.evidence_max
-                    else "range-uncovered",
-                    message=f"{cov.uncovered:.0%} of the assessed range (log scale) is uncovered: "
-                    f"evidence reaches {format_budget(cov.evidence_max or 0, axis)}"
+            gap = x[in_range & ~two_sided]
+            start = f" from {format_budget(10 ** gap.min(), axis)}" if gap.size else ""
+            share = f"{frac(~two_sided):.0%} of the assessed range (log scale)"
+            rs_reach = min((c.upper_reach for c in eval_curves if c.upper_reach), default=None)
+            if rs_reach is not None and gap.size and gap.min() >= np.log10(rs_reach) - 1e-9:
+                code = "repeated-sampling-uncovered"
+                message = (
+                    f"{share} is uncovered{start}: repeated sampling is credited, and beyond "
+                    f"{format_budget(rs_reach, axis)} per task an actor could sample the "
+                    "cheapest evaluated configuration more often than its attempts (or the "
+                    f"Beta-binomial model within {d.max_attempts_extrapolation_oom:g} OOM of "
+                    "them) cover"
+                )
+            else:
+                code = "extrapolation-cap" if cov.extrapolation_max else "range-uncovered"
+                message = (
+                    f"{share} is uncovered{start}: evidence reaches "
+                    f"{format_budget(cov.evidence_max or 0, axis)}"
                     + (
-                        f", extrapolation to {format_budget(cov.extrapolation_max, axis)}"
+                        f", extrapolation {format_budget(cov.extrapolation_max, axis)}"
+                        f" (cap {d.max_extrapolation_oom:g} OOM)"
                         if cov.extrapolation_max
                         else ""
                     )
-                    + f" (cap {d.max_extrapolation_oom:g} OOM), the range ends at "
-                    + format_budget(hi, axis)
-                    + (
-                        f"; uncovered from {format_budget(10 ** gap.min(), axis)}"
-                        if gap.size
-                        else ""
-                    ),
+                    + f"; the range ends at {format_budget(hi, axis)}"
                 )
-            )
+            reasons.append(Reason(code=code, message=message))
         elif not below_t:
             i = int(np.argmax(in_range & (up >= tb)))
             reasons.append(
@@ -406,12 +441,23 @@ def _combine(curves: list[EvalCurve], how: str, x: np.ndarray):
         return None
     if len(curves) == 1:
         c = curves[0]
-        return c.estimate, c.lower, c.upper, c.basis, c.oom, c.lower_basis
+        return (
+            c.estimate,
+            c.lower,
+            c.upper,
+            c.basis,
+            c.oom,
+            c.lower_basis,
+            c.lower_data,
+            c.lower_basis_data,
+        )
     est = np.vstack([c.estimate for c in curves])
     low = np.vstack([c.lower for c in curves])
     up = np.vstack([c.upper for c in curves])
     bases = np.vstack([c.basis for c in curves])
     lbases = np.vstack([c.lower_basis for c in curves])
+    ldata = np.vstack([c.lower_data for c in curves])
+    ldbases = np.vstack([c.lower_basis_data for c in curves])
     with np.errstate(all="ignore"):
         import warnings
 
@@ -430,7 +476,19 @@ def _combine(curves: list[EvalCurve], how: str, x: np.ndarray):
     oom = np.max(np.vstack([c.oom for c in curves]), axis=0)
     lrank = np.vectorize(order.index)(lbases)
     lbasis = np.array(order, dtype=object)[lrank.min(axis=0) if how != "any" else lrank.max(axis=0)]
-    return out[0], out[1], out[2], basis, oom, lbasis
+    ldrank = np.vectorize(order.index)(ldbases)
+    ldbasis = np.array(order, dtype=object)[
+        ldrank.min(axis=0) if how != "any" else ldrank.max(axis=0)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if how == "any":
+            lower_data = np.nanmax(ldata, 0)
+        elif how == "all":
+            lower_data = np.min(ldata, 0)
+        else:
+            lower_data = np.mean(ldata, 0)
+    return out[0], out[1], out[2], basis, oom, lbasis, lower_data, ldbasis
 
 
 def _crossing(x, est, tb, curves: list[EvalCurve], in_range) -> CrossingBudget:
@@ -512,7 +570,7 @@ def _curve_out(x, combined, tb, ab) -> Curve:
             threshold=[_sig(v) or 0.0 for v in tb],
             alert=[_sig(v) or 0.0 for v in ab] if ab is not None else None,
         )
-    est, low, up, basis, oom, _ = combined
+    est, low, up, basis, oom, *_ = combined
     return Curve(
         budgets=budgets,
         estimate=[_sig(v) for v in est],
