@@ -233,6 +233,7 @@ def determine(
     # end (so a switch from direct to extrapolated loses no length to either).
     both = covered[in_range][:-1] & covered[in_range][1:]
     upper_by_data = by_data[in_range][1:]
+    ext_mask = covered & ~by_data
     span = x_hi - x_lo
     if span > 0 and seg.size:
         f_direct = float(seg[both & upper_by_data].sum() / span)
