@@ -307,6 +307,16 @@ def story(det: Determination) -> list[str]:
                 f"proves itself, so best-of-k counts){where} per task; single attempts alone "
                 "do not show it."
             )
+        elif t.state == "crossed" and t.basis == "extrapolated" and _models_attempts(t):
+            at = _first_crossed_budget(t)
+            where = f" from about {format_budget(at, t.axis)} per task" if at else ""
+            k_max = max((p.k for p in t.points), default=1)
+            out.append(
+                f"{t.id}: crossed by extrapolated repeated sampling{where}: no evaluated "
+                f"configuration (best-of-{k_max} at most) reaches T, but pass@k modelled beyond "
+                "the attempts drawn (Beta-binomial fits, within the policy's attempts cap) "
+                "has its lower bound at T there."
+            )
         elif t.state == "crossed":
             out.append(f"{t.id}: crossed ({t.basis.replace('_', ' ')}).")
     for t in det.thresholds:
@@ -321,12 +331,16 @@ def story(det: Determination) -> list[str]:
             )
     for t in det.thresholds:
         if t.state == "not_crossed":
-            head = (
-                f"; headroom {'at least ' if t.headroom_is_lower_bound else ''}"
-                f"{t.headroom_oom:.2f} OOM beyond the range"
-                if t.headroom_oom is not None
-                else ""
-            )
+            head = ""
+            if t.headroom_oom is not None:
+                top = format_budget(t.coverage.range_max * 10**t.headroom_oom, t.axis)
+                head = (
+                    f"; headroom at least {t.headroom_oom:.2f} OOM beyond the range (to {top} "
+                    "per task, where the evidence stops bounding what more spend reaches)"
+                    if t.headroom_is_lower_bound
+                    else f"; headroom {t.headroom_oom:.2f} OOM beyond the range (the upper "
+                    f"bound meets T at {top} per task)"
+                )
             out.append(
                 f"{t.id}: not crossed, with {1 - t.coverage.uncovered:.0%} of its range "
                 f"covered{head}."
@@ -346,3 +360,18 @@ def story(det: Determination) -> list[str]:
     else:
         out.append(f"gate: {g.result}.")
     return out
+
+
+def _models_attempts(t: Any) -> bool:
+    """The threshold's bounds used pass@k beyond the attempts drawn (F4/F5 fits kept)."""
+    return any(f.kept and f.family in ("F4", "F5") for f in t.families)
+
+
+def _first_crossed_budget(t: Any) -> float | None:
+    """The smallest budget in the assessed range where the lower bound meets T (the budget
+    the decision rests on; the crossing-budget estimate may lie below the range)."""
+    c, cov = t.curve, t.coverage
+    for b, lo, tb in zip(c.budgets, c.lower, c.threshold, strict=True):
+        if cov.range_min <= b <= cov.range_max and lo is not None and lo >= tb:
+            return b
+    return None
