@@ -16,9 +16,9 @@ every replicate at every grid point is ``H @ L`` with the precomputed log-pmf ta
 parameter, step halved four times, vectorised over replicates), so the result is not limited
 to grid resolution.
 
-Grid (defaults): ``log10 alpha`` in [-2, 2] and ``log10 beta`` in [-2, 3], 90 points each;
-``pi0`` in {0, 0.05, ..., 0.8}.  A replicate whose optimum sits on the edge of the grid is
-flagged (``at_edge``), e.g. all tasks solved every time (alpha/beta -> inf).
+Grid (defaults): ``log10 alpha`` in [-2, 2] and ``log10 beta`` in [-2, 3], 90 points each
+(60 for F5); ``pi0`` in {0, 0.05, ..., 0.8}.  A replicate whose optimum sits on the edge of the
+grid is flagged (``at_edge``), e.g. all tasks solved every time (alpha/beta -> inf).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ __all__ = [
 _LOG10_ALPHA = (-2.0, 2.0)
 _LOG10_BETA = (-2.0, 3.0)
 _N_GRID = 90
+_N_GRID_ZI = 60  # F5's third axis multiplies the table; refinement restores resolution
 _PI0 = np.linspace(0.0, 0.8, 17)
 _WORK_FLOATS = 4_000_000  # bound on an (R-chunk, G) log-likelihood block (~32 MB)
 
@@ -83,8 +84,9 @@ def _logpmf(c: NDArray, n: float, la: NDArray, lb: NDArray, pi0: NDArray | None)
 
 @lru_cache(maxsize=32)
 def _grid(zero_inflated: bool) -> tuple[NDArray, ...]:
-    la = np.log(10.0) * np.linspace(*_LOG10_ALPHA, _N_GRID)
-    lb = np.log(10.0) * np.linspace(*_LOG10_BETA, _N_GRID)
+    size = _N_GRID_ZI if zero_inflated else _N_GRID
+    la = np.log(10.0) * np.linspace(*_LOG10_ALPHA, size)
+    lb = np.log(10.0) * np.linspace(*_LOG10_BETA, size)
     if zero_inflated:
         ga, gb, gz = np.meshgrid(la, lb, _PI0, indexing="ij")
         return ga.ravel(), gb.ravel(), gz.ravel()
@@ -202,11 +204,12 @@ def fit_beta_binomial(
         best[start : start + chunk] = np.argmax(ll, axis=1)
         best_ll[start : start + chunk] = np.max(ll, axis=1)
     theta = np.stack([g[best] for g in grid], axis=1)  # (R, d) in (ln a, ln b[, pi0])
-    lo = np.array([min(g) for g in grid])
-    hi = np.array([max(g) for g in grid])
+    lo = np.array([g.min() for g in grid])
+    hi = np.array([g.max() for g in grid])
     at_edge = np.any(np.isclose(theta[:, :2], lo[:2]) | np.isclose(theta[:, :2], hi[:2]), axis=1)
     if refine:
-        step = np.array([np.log(10.0) * 4.0 / (_N_GRID - 1), np.log(10.0) * 5.0 / (_N_GRID - 1),
+        size = _N_GRID_ZI if zero_inflated else _N_GRID
+        step = np.array([np.log(10.0) * 4.0 / (size - 1), np.log(10.0) * 5.0 / (size - 1),
                          0.05][: theta.shape[1]])
         offsets = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
         mesh = np.stack(np.meshgrid(*([offsets] * theta.shape[1]), indexing="ij"), -1)
