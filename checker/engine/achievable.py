@@ -171,9 +171,13 @@ def _bound_repeated_sampling(
     summaries = [c for c in configs if c.grade == "summary"]
     for c in summaries:  # a summary gives no per-task counts: its repeats are unknown at once
         reach = min(reach, c.budget)
-    for lazy in sorted(attempts, key=lambda z: (z.budget, z.run.run.id)):
-        if lazy.budget >= reach:
-            break  # dearer runs cannot lower the reach (their reach is above their budget)
+    data_reach = min([z.data_reach for z in attempts], default=np.inf)
+    # Runs in order of what their own attempts already cost: a run whose best-of-n costs more
+    # than the reach found so far cannot lower it, and none of its modelled points (all
+    # dearer still) lie below it, so it need not be fitted at all.
+    for lazy in sorted(attempts, key=lambda z: (z.data_reach, z.run.run.id)):
+        if lazy.data_reach >= reach:
+            break
         fit = lazy.fit()
         curve.families += fit.families
         reach = min(reach, fit.reach)
@@ -185,7 +189,14 @@ def _bound_repeated_sampling(
             curve.lower_basis[raised] = "extrapolated"
             curve.upper[at] = np.fmax(curve.upper[at], hi)
             curve.estimate[at] = np.fmax(curve.estimate[at], est)
-            curve.oom[raised] = np.maximum(curve.oom[raised], dk)
+            curve.oom[at] = np.maximum(curve.oom[at], dk)
+    # Past what the cheapest run's own attempts cost, the upper bound rests on the model of
+    # sampling beyond the attempts drawn: that stretch is extrapolated, not direct.
+    if np.isfinite(data_reach):
+        modelled = (curve.x > np.log10(data_reach) + 1e-12) & np.isin(
+            curve.basis, ["direct", "repeated_sampling"]
+        )
+        curve.basis[modelled] = "extrapolated"
     if np.isfinite(reach):
         curve.upper_reach = float(reach)
         x_reach = np.log10(reach)

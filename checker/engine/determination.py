@@ -156,11 +156,13 @@ class CrossingBudget(Out):
     estimate: float | None
     """Point estimate (None: not within the covered range)."""
     lower: float | None
-    """Lower end of its interval."""
+    """No crossing below this: where the upper bound first meets T (None: nowhere within
+    reach)."""
     upper: float | None
-    """Upper end of its interval (None: some replicates never cross)."""
+    """A crossing by here: where the lower bound first meets T (None: not shown within reach)."""
     never_fraction: float
-    """Fraction of bootstrap replicates that never cross within the covered range."""
+    """Fraction of bootstrap replicates whose evaluated configurations never reach T (modelled
+    sampling and extrapolation aside)."""
 
 
 class Affordability(Out):

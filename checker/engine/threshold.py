@@ -369,7 +369,7 @@ def determine(
             )
         )
 
-    crossing = _crossing(x, est, tb, eval_curves, in_range)
+    crossing = _crossing(x, est, low, up, tb, eval_curves, in_range)
     headroom, headroom_lb = None, False
     if state == "not_crossed":
         beyond = (x > x_hi) & np.isfinite(up)
@@ -492,27 +492,27 @@ def _combine(curves: list[EvalCurve], how: str, x: np.ndarray):
     return out[0], out[1], out[2], basis, oom, lbasis, lower_data, ldbasis
 
 
-def _crossing(x, est, tb, curves: list[EvalCurve], in_range) -> CrossingBudget:
+def _crossing(x, est, low, up, tb, curves: list[EvalCurve], in_range) -> CrossingBudget:
+    """The smallest budget where the estimate meets T, with an interval read off the bands:
+    P* <= U puts the crossing no earlier than where U first meets T, and P* >= L no later than
+    where L first does (None: not within what evidence or allowed extrapolation reaches)."""
     meets = np.isfinite(est) & (est >= tb)
     estimate = float(10 ** x[int(np.argmax(meets))]) if meets.any() else None
+    early = np.isfinite(up) & (up >= tb)
+    late = np.isfinite(low) & (low >= tb)
+    lower = float(10 ** x[int(np.argmax(early))]) if early.any() else None
+    upper = float(10 ** x[int(np.argmax(late))]) if late.any() else None
     reps = [c.replicates for c in curves]
-    if not reps:
-        return CrossingBudget(estimate=_sig(estimate), lower=None, upper=None, never_fraction=1.0)
-    rep = np.nanmax(np.stack(reps), axis=0) if len(reps) > 1 else reps[0]
-    hits = np.isfinite(rep) & (rep >= tb[None, :])
-    ever = hits.any(axis=1)
-    first = np.where(ever, x[np.argmax(hits, axis=1)], np.inf)
-    never = float(1.0 - ever.mean())
-    lo_q = (
-        float(10 ** np.quantile(first, 0.05))
-        if ever.any() and np.isfinite(np.quantile(first, 0.05))
-        else None
-    )
-    hi_q = float(np.quantile(first, 0.95))
+    if reps:
+        rep = np.nanmax(np.stack(reps), axis=0) if len(reps) > 1 else reps[0]
+        hits = np.isfinite(rep) & (rep >= tb[None, :])
+        never = float(1.0 - hits.any(axis=1).mean())
+    else:
+        never = 1.0
     return CrossingBudget(
         estimate=_sig(estimate),
-        lower=_sig(lo_q),
-        upper=_sig(10**hi_q) if math.isfinite(hi_q) else None,
+        lower=_sig(lower),
+        upper=_sig(upper),
         never_fraction=_sig(never, 4) or 0.0,
     )
 
