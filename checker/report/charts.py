@@ -238,6 +238,21 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
                         color=EXTRAP,
                         zorder=6,
                     )
+            # Where nothing bounds P* from above, a lower bound may still stand (P* never falls,
+            # or modelled repeated sampling): draw it, so a crossing shown there is visible.
+            only_lower = np.array([str(v) == "uncovered" for v in c.basis]) & ~np.isnan(lo)
+            if only_lower.any():
+                ax.plot(
+                    x[only_lower],
+                    lo[only_lower],
+                    color=EXTRAP,
+                    lw=1.3,
+                    ls=(0, (2, 1.5)),
+                    marker="^",
+                    markevery=max(1, int(only_lower.sum()) // 8),
+                    ms=3,
+                    zorder=3,
+                )
             ax.plot(x, _nan(c.threshold), color=THRESHOLD, lw=1.3, ls=(0, (5, 2)), zorder=4)
             if c.alert is not None:
                 ax.plot(x, _nan(c.alert), color=ALERT, lw=1.1, ls=(0, (1, 1.5)), zorder=4)
@@ -315,6 +330,8 @@ def legend_entries(t: ThresholdResult) -> list[tuple[str, str]]:
         out.append(("below", "below the cheapest evaluated budget"))
     if "extrapolated" in basis:
         out.append(("extrap", "extrapolated estimate and bounds"))
+    if any(b == "uncovered" and lo is not None for b, lo in zip(c.basis, c.lower, strict=True)):
+        out.append(("extrap", "lower bound only (nothing bounds P* above here)"))
     if t.coverage.uncovered > 0:
         out.append(("uncovered", "uncovered"))
     out.append(("threshold", "threshold T(b)"))
