@@ -96,6 +96,19 @@ def test_framework_safeguards_have_sign_off(name: str) -> None:
         assert s.sign_off, s.id
 
 
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_extrapolation_caps_follow_the_calibration(path: Path) -> None:
+    """Every shipped policy uses the calibrated caps (benchmarks/results/calibration.md):
+    0.25 OOM past the largest evaluated budget and past the attempts drawn, stated in the
+    file (not left to the default) with the study cited beside it."""
+    d = _load(path).decision
+    assert d.max_extrapolation_oom == 0.25
+    assert d.max_attempts_extrapolation_oom == 0.25
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["decision"]
+    assert raw["max_extrapolation_oom"] == raw["max_attempts_extrapolation_oom"] == 0.25
+    assert "benchmarks/results/calibration.md" in path.read_text(encoding="utf-8")
+
+
 def _json_ready(value: object) -> object:
     """YAML dates as ISO strings, as an editor's schema validator sees them."""
     if isinstance(value, dt.date):
@@ -201,7 +214,7 @@ class TestReferencePolicy:
     def test_decision(self, policy: Policy) -> None:
         d = policy.decision
         assert d.repeated_sampling == "oracle"
-        assert d.max_extrapolation_oom == 1.0
+        assert d.max_extrapolation_oom == d.max_attempts_extrapolation_oom == 0.25
         assert d.price_fall_per_year == 10
         assert d.indeterminate_as == "crossed"
         assert policy.gate.crossed_without_safeguards == "block"
