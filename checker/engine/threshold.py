@@ -248,9 +248,10 @@ def determine(
     cov = Coverage(
         range_min=lo,
         range_max=hi,
-        direct=_sig(f_direct, 4) or 0.0,
-        extrapolated=_sig(f_ext, 4) or 0.0,
-        uncovered=_sig(f_unc, 4) or 0.0,
+        # Fractions to 4 decimals (not significant digits): 1 - 0.6667 - 0.3333 is 0, not 5e-17.
+        direct=round(f_direct, 4),
+        extrapolated=round(f_ext, 4),
+        uncovered=round(f_unc, 4),
         evidence_min=_sig(
             10 ** float(np.min(x[np.isin(basis_arr, ["direct", "repeated_sampling"])]))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from checker.engine.evaluate import evaluate
 from checker.evidence.model import RunSummary
@@ -119,3 +120,44 @@ def test_same_seed_same_json_and_row_order_does_not_matter():
     )
     ev2 = type(ev)(manifest=ev.manifest, attempts=shuffled)
     assert evaluate(policy, ev2, seed=7, as_of=AS_OF).to_json() == a
+
+
+def test_not_crossed_by_extrapolation_within_the_cap():
+    # Evidence to $10, range to $100: the last OOM rests on the family envelope (cap 1 OOM).
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": p, "tasks": 300, "attempts": 1}
+        for i, (b, p) in enumerate([(0.1, 0.05), (1.0, 0.08), (10.0, 0.12)])
+    ]
+    ev = make_evidence(runs)
+    policy = make_policy(
+        {"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.6}, max_extrapolation_oom=1.0
+    )
+    r = decide(policy, ev)
+    assert r.state == "not_crossed"
+    assert r.basis == "extrapolated"
+    assert r.coverage.uncovered == 0.0
+    assert abs(r.coverage.direct - 2 / 3) < 0.02 and abs(r.coverage.extrapolated - 1 / 3) < 0.02
+    assert max(r.curve.extrapolation_oom) == pytest.approx(1.0, abs=0.05)
+    # The default cap (0.25 OOM, from the calibration study) leaves most of that OOM uncovered.
+    short = decide(make_policy({"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.6}), ev)
+    assert short.state == "indeterminate"
+    assert "extrapolation-cap" in [x.code for x in short.reasons]
+
+
+def test_crossed_only_by_modelled_sampling_beyond_the_attempts_drawn():
+    # Every task solves 30% of attempts; 4 attempts drawn: pass@4 ~ 0.76 < T = 0.85, but the
+    # Beta-binomial pass@7 (0.25 OOM beyond 4) is ~0.92, at an expected ~$2.9 per task.
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
+    policy = make_policy({"verifiable": True, "function": 0.85})
+    r = decide(policy, ev)
+    assert r.state == "crossed"
+    assert r.basis == "extrapolated"
+    assert max(r.curve.extrapolation_oom) == pytest.approx(np.log10(7 / 4), abs=0.01)
+    assert {f.family for f in r.families} >= {"F4", "F5"}
+    # Without modelled attempts nothing evaluated crosses, and nothing bounds sampling above $1
+    # per task once 4 attempts are spent: indeterminate, with that reason.
+    none = decide(
+        make_policy({"verifiable": True, "function": 0.85}, max_attempts_extrapolation_oom=0), ev
+    )
+    assert none.state == "indeterminate"
+    assert "repeated-sampling-uncovered" in [x.code for x in none.reasons]
