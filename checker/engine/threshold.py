@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
 from checker.budget import Axis, format_budget
 from checker.engine.achievable import EvalCurve, achievable_curve
 from checker.engine.configs import Config, RunData, configurations, run_data
+from checker.engine.coverage import measure, share
 from checker.engine.determination import (
     Affordability,
     Coverage,
@@ -201,57 +203,20 @@ def determine(
             explain,
         ), prices
 
-    est, low, up, basis_arr, _oom, lower_basis, lower_data, lower_basis_data = combined
-    # Below the cheapest evidence, the stretch counts as covered only if U stays below T there.
-    below = basis_arr == "below_evidence"
-    below_ok = (
-        bool(np.all(up[below & in_range] < tb[below & in_range]))
-        if np.any(below & in_range)
-        else True
-    )
-    # Two-sided knowledge (both bounds) decides not_crossed; a lower bound already at T
-    # decides crossed. Either way the evidence speaks for that budget: it is covered.
-    two_sided = np.isfinite(up) & (basis_arr != "uncovered")
-    if not below_ok:
-        two_sided &= ~below
-    data_kinds = ["direct", "repeated_sampling", "below_evidence"]
-    decided = np.isfinite(low) & (lower_basis != "uncovered") & (low >= tb)
-    covered = two_sided | decided
-    seg = np.diff(x[in_range])
-
-    def frac(mask: np.ndarray) -> float:
-        m = mask[in_range]
-        mid = (m[:-1] & m[1:]).astype(float) if m.size > 1 else m.astype(float)
-        total = x_hi - x_lo
-        return float((mid * seg).sum() / total) if total > 0 and m.size > 1 else float(m.all())
-
-    decided_by_data = (
-        np.isfinite(lower_data) & np.isin(lower_basis_data, data_kinds) & (lower_data >= tb)
-    )
-    by_data = (two_sided & np.isin(basis_arr, data_kinds)) | decided_by_data
-    # Each grid segment counts as covered when both its ends are, on the basis of its upper
-    # end (so a switch from direct to extrapolated loses no length to either).
-    both = covered[in_range][:-1] & covered[in_range][1:]
-    upper_by_data = by_data[in_range][1:]
-    ext_mask = covered & ~by_data
-    span = x_hi - x_lo
-    if span > 0 and seg.size:
-        f_direct = float(seg[both & upper_by_data].sum() / span)
-        f_ext = float(seg[both & ~upper_by_data].sum() / span)
-    else:  # a single-budget range: covered or not
-        f_direct = float(bool(covered[in_range].all() and by_data[in_range].all()))
-        f_ext = float(bool(covered[in_range].all())) - f_direct
-    f_unc = max(0.0, 1.0 - f_direct - f_ext)
+    est, low, up = combined.estimate, combined.lower, combined.upper
+    basis_arr, lower_basis = combined.basis, combined.lower_basis
+    lower_data, lower_basis_data = combined.lower_data, combined.lower_basis_data
+    masks = measure(combined, tb, in_range)
+    two_sided, ext_mask = masks.two_sided, masks.covered & ~masks.by_data
     horizon_ok = t.horizon_minutes is None or (
         horizon_eval is not None and horizon_eval >= t.horizon_minutes
     )
     cov = Coverage(
         range_min=lo,
         range_max=hi,
-        # Fractions to 4 decimals (not significant digits): 1 - 0.6667 - 0.3333 is 0, not 5e-17.
-        direct=round(f_direct, 4),
-        extrapolated=round(f_ext, 4),
-        uncovered=round(f_unc, 4),
+        direct=masks.direct,
+        extrapolated=masks.extrapolated,
+        uncovered=masks.uncovered,
         evidence_min=_sig(
             10 ** float(np.min(x[np.isin(basis_arr, ["direct", "repeated_sampling"])]))
         )
@@ -317,12 +282,12 @@ def determine(
         if not all_covered:
             gap = x[in_range & ~two_sided]
             start = f" from {format_budget(10 ** gap.min(), axis)}" if gap.size else ""
-            share = f"{frac(~two_sided):.0%} of the assessed range (log scale)"
+            share_text = f"{share(x, in_range, ~two_sided):.0%} of the assessed range (log scale)"
             rs_reach = min((c.upper_reach for c in eval_curves if c.upper_reach), default=None)
             if rs_reach is not None and gap.size and gap.min() >= np.log10(rs_reach) - 1e-9:
                 code = "repeated-sampling-uncovered"
                 message = (
-                    f"{share} is uncovered{start}: repeated sampling is credited, and beyond "
+                    f"{share_text} is uncovered{start}: repeated sampling is credited, and beyond "
                     f"{format_budget(rs_reach, axis)} per task an actor could sample the "
                     "cheapest evaluated configuration more often than its attempts (or the "
                     f"Beta-binomial model within {d.max_attempts_extrapolation_oom:g} OOM of "
@@ -331,7 +296,7 @@ def determine(
             else:
                 code = "extrapolation-cap" if cov.extrapolation_max else "range-uncovered"
                 message = (
-                    f"{share} is uncovered{start}: evidence reaches "
+                    f"{share_text} is uncovered{start}: evidence reaches "
                     f"{format_budget(cov.evidence_max or 0, axis)}"
                     + (
                         f", extrapolation {format_budget(cov.extrapolation_max, axis)}"
@@ -437,60 +402,55 @@ def _elicitation(t: Threshold, scaffolds: set[str], max_attempts: int) -> tuple[
     return True, ""
 
 
-def _combine(curves: list[EvalCurve], how: str, x: np.ndarray):
-    """Combine several evals' curves: any = max, all = min, mean = average (all must cover)."""
+def _combine(curves: list[EvalCurve], how: str, x: np.ndarray) -> EvalCurve | None:
+    """Combine several evals' curves into one: ``any`` takes the max (crossing any eval
+    crosses; ruling out needs every eval covered and below), ``all`` the min, ``mean`` the
+    average (all must cover). Bases combine by the same rule on their strength order."""
     if not curves:
         return None
     if len(curves) == 1:
-        c = curves[0]
-        return (
-            c.estimate,
-            c.lower,
-            c.upper,
-            c.basis,
-            c.oom,
-            c.lower_basis,
-            c.lower_data,
-            c.lower_basis_data,
-        )
-    est = np.vstack([c.estimate for c in curves])
-    low = np.vstack([c.lower for c in curves])
-    up = np.vstack([c.upper for c in curves])
-    bases = np.vstack([c.basis for c in curves])
-    lbases = np.vstack([c.lower_basis for c in curves])
-    ldata = np.vstack([c.lower_data for c in curves])
-    ldbases = np.vstack([c.lower_basis_data for c in curves])
-    with np.errstate(all="ignore"):
-        import warnings
+        return curves[0]
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            if how == "any":
-                # Crossing any eval crosses; ruling out needs every eval covered and below.
-                out = (np.nanmax(est, 0), np.nanmax(low, 0), np.max(up, 0))
-            elif how == "all":
-                out = (np.nanmin(est, 0), np.min(low, 0), np.nanmin(up, 0))
-            else:
-                out = (np.mean(est, 0), np.mean(low, 0), np.mean(up, 0))
+    def stack(name: str) -> np.ndarray:
+        return np.vstack([getattr(c, name) for c in curves])
+
     order = ["uncovered", "extrapolated", "below_evidence", "direct", "repeated_sampling"]
-    rank = np.vectorize(order.index)(bases)
-    basis = np.array(order, dtype=object)[rank.min(axis=0) if how != "any" else rank.max(axis=0)]
-    oom = np.max(np.vstack([c.oom for c in curves]), axis=0)
-    lrank = np.vectorize(order.index)(lbases)
-    lbasis = np.array(order, dtype=object)[lrank.min(axis=0) if how != "any" else lrank.max(axis=0)]
-    ldrank = np.vectorize(order.index)(ldbases)
-    ldbasis = np.array(order, dtype=object)[
-        ldrank.min(axis=0) if how != "any" else ldrank.max(axis=0)
-    ]
-    with warnings.catch_warnings():
+
+    def basis(name: str) -> np.ndarray:
+        rank = np.vectorize(order.index)(stack(name))
+        pick = rank.max(axis=0) if how == "any" else rank.min(axis=0)
+        return np.array(order, dtype=object)[pick]
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if how == "any":
-            lower_data = np.nanmax(ldata, 0)
+            est = np.nanmax(stack("estimate"), 0)
+            low, up = np.nanmax(stack("lower"), 0), np.max(stack("upper"), 0)
+            low_data = np.nanmax(stack("lower_data"), 0)
         elif how == "all":
-            lower_data = np.min(ldata, 0)
+            est = np.nanmin(stack("estimate"), 0)
+            low, up = np.min(stack("lower"), 0), np.nanmin(stack("upper"), 0)
+            low_data = np.min(stack("lower_data"), 0)
         else:
-            lower_data = np.mean(ldata, 0)
-    return out[0], out[1], out[2], basis, oom, lbasis, lower_data, ldbasis
+            est, low, up = (np.mean(stack(n), 0) for n in ("estimate", "lower", "upper"))
+            low_data = np.mean(stack("lower_data"), 0)
+    reaches = [c.upper_reach for c in curves if c.upper_reach]
+    return EvalCurve(
+        x=x,
+        estimate=est,
+        lower=low,
+        upper=up,
+        basis=basis("basis"),
+        lower_basis=basis("lower_basis"),
+        oom=np.max(stack("oom"), axis=0),
+        replicates=np.full((1, x.size), np.nan),  # crossing intervals use each eval's own
+        x_min=min(c.x_min for c in curves),
+        x_direct_max=max(c.x_direct_max for c in curves),
+        x_extrap_max=max(c.x_extrap_max for c in curves),
+        upper_reach=min(reaches) if reaches else None,
+        lower_data=low_data,
+        lower_basis_data=basis("lower_basis_data"),
+    )
 
 
 def _crossing(x, est, low, up, tb, curves: list[EvalCurve], in_range) -> CrossingBudget:
@@ -572,7 +532,13 @@ def _curve_out(x, combined, tb, ab) -> Curve:
             threshold=[_sig(v) or 0.0 for v in tb],
             alert=[_sig(v) or 0.0 for v in ab] if ab is not None else None,
         )
-    est, low, up, basis, oom, *_ = combined
+    est, low, up, basis, oom = (
+        combined.estimate,
+        combined.lower,
+        combined.upper,
+        combined.basis,
+        combined.oom,
+    )
     return Curve(
         budgets=budgets,
         estimate=[_sig(v) for v in est],

@@ -161,3 +161,20 @@ def test_crossed_only_by_modelled_sampling_beyond_the_attempts_drawn():
     )
     assert none.state == "indeterminate"
     assert "repeated-sampling-uncovered" in [x.code for x in none.reasons]
+
+
+def test_several_evals_combine_as_the_policy_says():
+    # A strong eval (0.8 at $1) and a weak one (0.1 at $1 and $10), T = 0.5 over $1-$10.
+    strong = np.r_[np.ones(160), np.zeros(40)]
+    runs = [
+        {"id": "s1", "eval": "strong", "budget": 1.0, "p": strong, "tasks": 200, "attempts": 1},
+        {"id": "s2", "eval": "strong", "budget": 10.0, "p": strong, "tasks": 200, "attempts": 1},
+        {"id": "w1", "eval": "weak", "budget": 1.0, "p": 0.1, "tasks": 200, "attempts": 1},
+        {"id": "w2", "eval": "weak", "budget": 10.0, "p": 0.1, "tasks": 200, "attempts": 1},
+    ]
+    ev = make_evidence(runs)
+    base = {"evals": ["strong", "weak"], "assessed_range": {"min": 1.0, "max": 10.0}}
+    assert decide(make_policy({**base, "combine": "any"}), ev).state == "crossed"
+    assert decide(make_policy({**base, "combine": "all"}), ev).state == "not_crossed"
+    mean = decide(make_policy({**base, "combine": "mean", "function": 0.3}), ev)
+    assert mean.state == "crossed"  # (0.8 + 0.1) / 2 = 0.45 >= 0.3
