@@ -321,7 +321,10 @@ def story(det: Determination) -> list[str]:
             out.append(f"{t.id}: crossed ({t.basis.replace('_', ' ')}).")
     for t in det.thresholds:
         cov = t.coverage
-        if t.state == "indeterminate" and cov.uncovered > 0:
+        codes = {r.code for r in t.reasons}
+        if t.state == "indeterminate" and "repeated-sampling-uncovered" in codes:
+            out.append(_sampling_uncovered(t, str(det.settings.get("indeterminate_as", "crossed"))))
+        elif t.state == "indeterminate" and cov.uncovered > 0:
             reach = cov.extrapolation_max or cov.evidence_max
             out.append(
                 f"{t.id}: indeterminate. The policy assesses it up to "
@@ -360,6 +363,40 @@ def story(det: Determination) -> list[str]:
     else:
         out.append(f"gate: {g.result}.")
     return out
+
+
+def _sampling_uncovered(t: Any, counted_as: str) -> str:
+    """The story line of a threshold that sampling beyond the evidence leaves open: the
+    evidence does not show a crossing, and past the cheapest run's (modelled) attempts
+    nothing bounds what an actor reaches by sampling, so it cannot be ruled out either."""
+    c, cov = t.curve, t.coverage
+    rows = list(zip(c.budgets, c.lower, c.upper, c.threshold, strict=True))
+    bounded = [b for b, _, up, _ in rows if up is not None]
+    in_range = [
+        (lo - tb, b, lo, tb)
+        for b, lo, _, tb in rows
+        if cov.range_min <= b <= cov.range_max and lo is not None
+    ]
+    closest = max(in_range, default=None)
+    shown = (
+        f"its lower bound stays below T (at best {closest[2]:.2f} against "
+        f"{closest[3]:.2f} at {format_budget(closest[1], t.axis)} per task)"
+        if closest is not None
+        else "no evaluated configuration shows a crossing"
+    )
+    beyond = (
+        f"beyond about {format_budget(max(bounded), t.axis)} per task"
+        if bounded
+        else "anywhere in its range"
+    )
+    return (
+        f"{t.id}: indeterminate (the gate counts it as {counted_as.replace('_', ' ')}). "
+        f"Not shown crossed: {shown}. "
+        f"Not ruled out: with repeated sampling credited, {beyond} an actor could sample the "
+        "cheapest configuration more often than its attempts, or the Beta-binomial model "
+        f"within the policy's attempts cap, cover ({cov.uncovered:.0%} of the range "
+        "uncovered)."
+    )
 
 
 def _models_attempts(t: Any) -> bool:

@@ -91,7 +91,7 @@ def test_story_is_read_from_the_determination(demo_run: tuple[Path, str]) -> Non
     joined = "\n".join(lines)
     assert lines[0].startswith("cyber-ctf:") and "matched" in lines[0]
     assert "cyber-high: crossed only because repeated sampling" in joined
-    assert "cyber-critical: crossed by extrapolated repeated sampling" in joined
+    assert "cyber-critical: indeterminate" in joined and "Not ruled out" in joined
     assert "bio-high: indeterminate" in joined
     assert "autonomy-high: not crossed" in joined and "headroom" in joined
     assert lines[-1].startswith("gate: BLOCK") and "deployment-misuse-l3" in lines[-1]
