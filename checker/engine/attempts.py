@@ -126,7 +126,7 @@ def extrapolate_attempts(
                 curve=f"{label}/{run_id}",
                 family=f,
                 kept=True,
-                note=f"pass@k to k = {k_max} ({np.log10(k_max / n):.1f} OOM beyond {n} attempts)",
+                note=f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts)",
             )
             for f in ("F4", "F5")
         ],

@@ -231,7 +231,7 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
                     ax.text(
                         xm,
                         0.04,
-                        f"extrapolated ≤ {oom:.1f} OOM",
+                        f"extrapolated ≤ {oom:.2g} OOM",
                         ha="center",
                         va="bottom",
                         fontsize=7,
