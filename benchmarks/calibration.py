@@ -127,22 +127,46 @@ class BudgetScenario:
 
 
 BUDGET_SCENARIOS = [
-    BudgetScenario("F1 truth (exact logistic)", mu=2.5, sd_theta=0.0, w=0.6,
-                   note="well-specified for F1, misspecified for F2"),
-    BudgetScenario("F2 truth (exact loglog)", mu=1.5, sd_theta=0.0, w=0.8, link="loglog",
-                   note="well-specified for F2, misspecified for F1"),
+    BudgetScenario(
+        "F1 truth (exact logistic)",
+        mu=2.5,
+        sd_theta=0.0,
+        w=0.6,
+        note="well-specified for F1, misspecified for F2",
+    ),
+    BudgetScenario(
+        "F2 truth (exact loglog)",
+        mu=1.5,
+        sd_theta=0.0,
+        w=0.8,
+        link="loglog",
+        note="well-specified for F2, misspecified for F1",
+    ),
     BudgetScenario("smooth (logistic-normal)", mu=2.5, sd_theta=0.6, w=0.5),
     BudgetScenario("smooth, T=30 n=1", mu=2.5, sd_theta=0.6, w=0.5, tasks=30, attempts=1),
     BudgetScenario("smooth, T=300 n=10", mu=2.5, sd_theta=0.6, w=0.5, tasks=300, attempts=10),
     BudgetScenario("ceiling 0.6 just past B_max", mu=1.3, sd_theta=0.4, w=0.35, ceiling=0.6),
-    BudgetScenario("late take-off", mu=3.5, sd_theta=0.3, w=0.3,
-                   note="nearly flat inside the range"),
+    BudgetScenario(
+        "late take-off", mu=3.5, sd_theta=0.3, w=0.3, note="nearly flat inside the range"
+    ),
     BudgetScenario("saturation near 1", mu=0.0, sd_theta=0.5, w=0.3),
-    BudgetScenario("flat near 0", mu=1.0, sd_theta=1.0, w=0.5, ceiling=0.05,
-                   note="1-5% success: a few successes in total"),
+    BudgetScenario(
+        "flat near 0",
+        mu=1.0,
+        sd_theta=1.0,
+        w=0.5,
+        ceiling=0.05,
+        note="1-5% success: a few successes in total",
+    ),
     BudgetScenario("correlated attempts", mu=2.5, sd_theta=0.6, w=0.5, attempt_noise=1.5),
-    BudgetScenario("protocol drift (slope x0.4 past B_max)", mu=2.5, sd_theta=0.6, w=0.5,
-                   drift=0.4, note="not detectable from the data"),
+    BudgetScenario(
+        "protocol drift (slope x0.4 past B_max)",
+        mu=2.5,
+        sd_theta=0.6,
+        w=0.5,
+        drift=0.4,
+        note="not detectable from the data",
+    ),
 ]
 
 
@@ -183,10 +207,19 @@ def run_budget_dataset(args: tuple[int, int, int]) -> dict:
     fam_lo = {f: np.quantile(p, 0.05, axis=0) for f, p in preds.items()}
     fam_hi = {f: np.quantile(p, 0.95, axis=0) for f, p in preds.items()}
     return {
-        "idx": idx, "env_lo": env_lo, "env_hi": env_hi, "all_lo": env_all.lower, "none": none_kept,
-        "rule_lo": rule_lo, "rule_hi": rule_hi,
-        "all_hi": env_all.upper, "fam_lo": fam_lo, "fam_hi": fam_hi, "keep": keep,
-        "cp": (float(cp_lo1), float(cp_hi1)), "top_succ": float(s_task[:, -1].sum()),
+        "idx": idx,
+        "env_lo": env_lo,
+        "env_hi": env_hi,
+        "all_lo": env_all.lower,
+        "none": none_kept,
+        "rule_lo": rule_lo,
+        "rule_hi": rule_hi,
+        "all_hi": env_all.upper,
+        "fam_lo": fam_lo,
+        "fam_hi": fam_hi,
+        "keep": keep,
+        "cp": (float(cp_lo1), float(cp_hi1)),
+        "top_succ": float(s_task[:, -1].sum()),
     }
 
 
@@ -247,8 +280,14 @@ def run_sampling_dataset(args: tuple[int, int, int]) -> dict:
     fam_lo = {f: np.quantile(p, 0.05, axis=0) for f, p in preds.items()}
     fam_hi = {f: np.quantile(p, 0.95, axis=0) for f, p in preds.items()}
     zero_tasks = float(np.mean(c == 0))
-    return {"idx": idx, "env_lo": env.lower, "env_hi": env.upper, "fam_lo": fam_lo,
-            "fam_hi": fam_hi, "zero_frac": zero_tasks}
+    return {
+        "idx": idx,
+        "env_lo": env.lower,
+        "env_hi": env.upper,
+        "fam_lo": fam_lo,
+        "fam_hi": fam_hi,
+        "zero_frac": zero_tasks,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,8 +320,9 @@ def main() -> None:
     n_b, n_s = len(BUDGET_SCENARIOS), len(SAMPLING_SCENARIOS)
     seeds = ss.generate_state((n_b + n_s) * a.datasets).reshape(n_b + n_s, a.datasets)
     jobs_b = [(i, int(seeds[i, j]), a.replicates) for i in range(n_b) for j in range(a.datasets)]
-    jobs_s = [(i, int(seeds[n_b + i, j]), a.replicates) for i in range(n_s)
-              for j in range(a.datasets)]
+    jobs_s = [
+        (i, int(seeds[n_b + i, j]), a.replicates) for i in range(n_s) for j in range(a.datasets)
+    ]
     with Pool(a.workers) as pool:
         res_b = pool.map(run_budget_dataset, jobs_b, chunksize=4)
         res_s = pool.map(run_sampling_dataset, jobs_s, chunksize=2)
@@ -291,14 +331,18 @@ def main() -> None:
     lines: list[str] = []
     out = lines.append
     out("# Calibration of the extrapolation envelope (STATISTICS 7.6)\n")
-    out(f"S = {a.datasets} datasets per scenario, R = {a.replicates} bootstrap replicates, "
+    out(
+        f"S = {a.datasets} datasets per scenario, R = {a.replicates} bootstrap replicates, "
         f"seed {a.seed}, {elapsed:.0f} s on {a.workers} worker(s).  Monte Carlo SE of a coverage "
-        f"near 0.95 is about {np.sqrt(0.95 * 0.05 / a.datasets):.3f}.\n")
-    out("Cells: two-sided 90% coverage / lower one-sided 95% coverage / upper one-sided 95% "
+        f"near 0.95 is about {np.sqrt(0.95 * 0.05 / a.datasets):.3f}.\n"
+    )
+    out(
+        "Cells: two-sided 90% coverage / lower one-sided 95% coverage / upper one-sided 95% "
         f"coverage / mean width; a bound covers if it misses the truth by < {TOL}.  "
         "When screening drops every family the engine answers indeterminate; such datasets "
         "count with bounds (0, 1) ('none kept').  'in' = in-range point (x = 1, mid-range); "
-        "d = OOM beyond B_max (generator 1) or log10(k/n) (generator 2, n = 10).\n")
+        "d = OOM beyond B_max (generator 1) or log10(k/n) (generator 2, n = 10).\n"
+    )
 
     xq = _targets_budget()
     labels = ["in", *(f"+{d:g}" for d in D_GRID)]
@@ -314,11 +358,16 @@ def main() -> None:
         truth = sc.truth(xq)
         two, lo, hi, wid = _cov(rr, truth, "env_lo", "env_hi")
         kept = [np.mean([r["keep"][f] for r in rr]) for f in ("F1", "F2", "F3")]
-        cells = [f"{_fmt(two[j])}/{_fmt(lo[j])}/{_fmt(hi[j])}/{_fmt(wid[j])}"
-                 for j in range(len(labels))]
-        out(f"| {sc.name} | {sc.tasks} | {sc.attempts} | " + " | ".join(cells)
-            + " | " + "/".join(f"{k:.2f}" for k in kept)
-            + f" | {np.mean([r['none'] for r in rr]):.2f} |")
+        cells = [
+            f"{_fmt(two[j])}/{_fmt(lo[j])}/{_fmt(hi[j])}/{_fmt(wid[j])}" for j in range(len(labels))
+        ]
+        out(
+            f"| {sc.name} | {sc.tasks} | {sc.attempts} | "
+            + " | ".join(cells)
+            + " | "
+            + "/".join(f"{k:.2f}" for k in kept)
+            + f" | {np.mean([r['none'] for r in rr]):.2f} |"
+        )
         min_cov[sc.name] = np.minimum(lo[1:], hi[1:])
         _, lo_rule, hi_rule, _ = _cov(rr, truth, "rule_lo", "rule_hi")
         min_cov_rule[sc.name] = np.minimum(lo_rule[1:], hi_rule[1:])
@@ -331,8 +380,10 @@ def main() -> None:
     out("\nTruth at the targets (in, +0, +0.25, +0.5, +1, +1.5, +2):\n")
     for name, _, truth in fam_rows:
         out(f"- {name}: " + ", ".join(f"{v:.3f}" for v in truth))
-    out("\n### Single families (unscreened), two-sided 90% coverage at in / +0 / +0.5 / +1 / "
-        "+2 OOM\n")
+    out(
+        "\n### Single families (unscreened), two-sided 90% coverage at in / +0 / +0.5 / +1 / "
+        "+2 OOM\n"
+    )
     out("| scenario | F1 | F2 | F3 |")
     out("|---|---|---|---|")
     for name, frow, _ in fam_rows:
@@ -349,7 +400,7 @@ def main() -> None:
         out(f"| {sc.name} | {clo:.2f} | {chi:.2f} | {np.mean([r['top_succ'] for r in rr]):.1f} |")
 
     out("\n## Generator 2: repeated sampling (n = 10, T = 100), envelope over F4/F5/F2\n")
-    klabels = [f"k={10 * 10 ** d:.0f}" for d in D_GRID]
+    klabels = [f"k={10 * 10**d:.0f}" for d in D_GRID]
     out("| scenario | " + " | ".join(klabels) + " | share of 0/10 tasks |")
     out("|---|" + "---|" * len(klabels) + "---|")
     fam2 = []
@@ -357,10 +408,15 @@ def main() -> None:
         rr = [r for r in res_s if r["idx"] == i]
         truth = sc.truth(sc.attempts * 10.0 ** np.array(D_GRID))
         two, lo, hi, wid = _cov(rr, truth, "env_lo", "env_hi")
-        cells = [f"{_fmt(two[j])}/{_fmt(lo[j])}/{_fmt(hi[j])}/{_fmt(wid[j])}"
-                 for j in range(len(klabels))]
-        out(f"| {sc.name} | " + " | ".join(cells)
-            + f" | {np.mean([r['zero_frac'] for r in rr]):.2f} |")
+        cells = [
+            f"{_fmt(two[j])}/{_fmt(lo[j])}/{_fmt(hi[j])}/{_fmt(wid[j])}"
+            for j in range(len(klabels))
+        ]
+        out(
+            f"| {sc.name} | "
+            + " | ".join(cells)
+            + f" | {np.mean([r['zero_frac'] for r in rr]):.2f} |"
+        )
         min_cov["[k] " + sc.name] = np.minimum(lo, hi)
         min_cov_rule["[k] " + sc.name] = min_cov["[k] " + sc.name]
         frow = []
@@ -388,41 +444,66 @@ def main() -> None:
     degenerate = {"flat near 0"}
     unidentifiable = {"protocol drift (slope x0.4 past B_max)", "late take-off"}
     k_names = ["[k] " + sc.name for sc in SAMPLING_SCENARIOS]
-    out("Largest d on the grid " + str(list(D_GRID)) + f" with every one-sided bound >= {ACCEPT}"
-        " coverage (None: fails already at d = 0):\n")
+    out(
+        "Largest d on the grid " + str(list(D_GRID)) + f" with every one-sided bound >= {ACCEPT}"
+        " coverage (None: fails already at d = 0):\n"
+    )
     drift = {"protocol drift (slope x0.4 past B_max)"}
     rows = [
         ("budget curves, all scenarios, envelope alone", budget_names, min_cov),
-        (f"budget curves, all scenarios, with the degenerate-count rule (< {MIN_TOP_SUCCESSES} "
-         "successes at the top budget: exact bounds at it, no upper bound beyond it)", budget_names,
-         min_cov_rule),
-        ("budget curves, with the rule, without protocol drift (not identifiable from data)",
-         [n for n in budget_names if n not in drift], min_cov_rule),
-        ("budget curves, envelope alone, without flat near 0 / late take-off / drift",
-         [n for n in budget_names if n not in degenerate | unidentifiable], min_cov),
+        (
+            f"budget curves, all scenarios, with the degenerate-count rule (< {MIN_TOP_SUCCESSES} "
+            "successes at the top budget: exact bounds at it, no upper bound beyond it)",
+            budget_names,
+            min_cov_rule,
+        ),
+        (
+            "budget curves, with the rule, without protocol drift (not identifiable from data)",
+            [n for n in budget_names if n not in drift],
+            min_cov_rule,
+        ),
+        (
+            "budget curves, envelope alone, without flat near 0 / late take-off / drift",
+            [n for n in budget_names if n not in degenerate | unidentifiable],
+            min_cov,
+        ),
         ("repeated sampling (k beyond n), all scenarios", k_names, min_cov),
-        ("repeated sampling without logit-normal", [n for n in k_names if "logit" not in n],
-         min_cov),
+        (
+            "repeated sampling without logit-normal",
+            [n for n in k_names if "logit" not in n],
+            min_cov,
+        ),
     ]
     for label, names, table in rows:
         out(f"- {label}: d_max = {dmax(names, table)}")
     rec_b = dmax(budget_names, min_cov_rule)
     rec_k = dmax(k_names, min_cov)
-    out(f"\n**Recommended default `max_extrapolation_oom`: {rec_b} OOM for budget curves (engine "
+    out(
+        f"\n**Recommended default `max_extrapolation_oom`: {rec_b} OOM for budget curves (engine "
         f"applies the degenerate-count rule), {rec_k} OOM beyond n attempts for pass@k** -- the "
-        "acceptance rule of STATISTICS 7.6 applied to every scenario above.")
-    out("\nShare of datasets the degenerate-count rule routes to indeterminate beyond B_max: "
-        + ", ".join(f"{n}: {v:.2f}" for n, v in rule_rate.items() if v > 0) + ".\n")
-    out("\nPer scenario, the smallest one-sided coverage at each d (envelope alone; with the "
-        "degenerate-count rule in brackets where it differs):\n")
+        "acceptance rule of STATISTICS 7.6 applied to every scenario above."
+    )
+    out(
+        "\nShare of datasets the degenerate-count rule routes to indeterminate beyond B_max: "
+        + ", ".join(f"{n}: {v:.2f}" for n, v in rule_rate.items() if v > 0)
+        + ".\n"
+    )
+    out(
+        "\nPer scenario, the smallest one-sided coverage at each d (envelope alone; with the "
+        "degenerate-count rule in brackets where it differs):\n"
+    )
     out("| scenario | " + " | ".join(f"+{d:g}" for d in D_GRID) + " |")
     out("|---|" + "---|" * len(D_GRID))
     for name, v in min_cov.items():
         vr = min_cov_rule[name]
-        out(f"| {name} | " + " | ".join(
-            _fmt(x) + (f" ({_fmt(y)})" if abs(x - y) > 1e-9 else "") for x, y in zip(v, vr,
-                                                                                   strict=True)
-        ) + " |")
+        out(
+            f"| {name} | "
+            + " | ".join(
+                _fmt(x) + (f" ({_fmt(y)})" if abs(x - y) > 1e-9 else "")
+                for x, y in zip(v, vr, strict=True)
+            )
+            + " |"
+        )
     out(NOTES)
     text = "\n".join(lines) + "\n"
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

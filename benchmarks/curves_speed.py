@@ -116,8 +116,9 @@ def main() -> None:
         "|---|---|---|---|",
     ]
     for fam, t in per_family.items():
-        lines.append(f"| {fam} batched IRLS | {t:.2f} | {1000 * t / a.runs:.1f} | "
-                     f"{np.mean(conv[fam]):.4f} |")
+        lines.append(
+            f"| {fam} batched IRLS | {t:.2f} | {1000 * t / a.runs:.1f} | {np.mean(conv[fam]):.4f} |"
+        )
     lines += [
         f"| F1+F2+F3 batched, all runs | {total_batched:.2f} | "
         f"{1000 * total_batched / a.runs:.1f} | |",

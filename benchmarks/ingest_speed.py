@@ -83,8 +83,9 @@ def build_log(dst: Path, samples: int, epochs: int) -> None:
         proto = protos[i % len(protos)]
         for e in range(1, epochs + 1):
             src = next(s for s in log.samples if s.id == proto.id and s.epoch == (e - 1) % 3 + 1)
-            out.append(src.model_copy(update={"id": f"arith-{i:05d}", "epoch": e,
-                                              "uuid": f"u{i:05d}e{e}"}))
+            out.append(
+                src.model_copy(update={"id": f"arith-{i:05d}", "epoch": e, "uuid": f"u{i:05d}e{e}"})
+            )
     log.samples = out
     log.eval.config.epochs = epochs
     log.eval.dataset.samples = samples
@@ -96,8 +97,13 @@ def build_log(dst: Path, samples: int, epochs: int) -> None:
 
 def run(kind: str, path: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-c", CHILD, kind, str(path)], capture_output=True,
-                       text=True, env=env, check=True)
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -141,23 +147,33 @@ def main() -> None:
         "| reader | read s | import s | peak RSS MiB | RSS after import MiB | rows |",
         "|---|---|---|---|---|---|",
     ]
-    names = {"rspcheck": "rspcheck `load_log_evidence` (to Evidence)",
-             "inspect-summaries": "inspect `read_eval_log_sample_summaries`",
-             "inspect-full": "inspect `read_eval_log` (full)"}
+    names = {
+        "rspcheck": "rspcheck `load_log_evidence` (to Evidence)",
+        "inspect-summaries": "inspect `read_eval_log_sample_summaries`",
+        "inspect-full": "inspect `read_eval_log` (full)",
+    }
     for k, m in med.items():
-        lines.append(f"| {names[k]} | {m['read_s']:.3f} | {m['import_s']:.2f} | "
-                     f"{m['peak_mib']:.0f} | {m['after_import_mib']:.0f} | {int(m['n']):,} |")
+        lines.append(
+            f"| {names[k]} | {m['read_s']:.3f} | {m['import_s']:.2f} | "
+            f"{m['peak_mib']:.0f} | {m['after_import_mib']:.0f} | {int(m['n']):,} |"
+        )
     lines += ["", "Ratios (Inspect / rspcheck):", ""]
     for k, m in med.items():
         if k == "rspcheck":
             continue
-        lines.append(f"- {names[k]}: {m['read_s'] / ours['read_s']:.1f}x the read time, "
-                     f"{m['peak_mib'] / ours['peak_mib']:.1f}x the peak RSS, "
-                     f"{(m['read_s'] + m['import_s']) / (ours['read_s'] + ours['import_s']):.1f}x "
-                     "including imports")
+        lines.append(
+            f"- {names[k]}: {m['read_s'] / ours['read_s']:.1f}x the read time, "
+            f"{m['peak_mib'] / ours['peak_mib']:.1f}x the peak RSS, "
+            f"{(m['read_s'] + m['import_s']) / (ours['read_s'] + ours['import_s']):.1f}x "
+            "including imports"
+        )
     target = "met" if ours["read_s"] < 0.5 and ours["peak_mib"] < 100 else "NOT met"
-    lines += ["", f"Target (< 0.5 s and < 100 MB peak for 10,000 attempts): **{target}** "
-              f"({ours['read_s']:.3f} s, {ours['peak_mib']:.0f} MiB peak RSS).", ""]
+    lines += [
+        "",
+        f"Target (< 0.5 s and < 100 MB peak for 10,000 attempts): **{target}** "
+        f"({ours['read_s']:.3f} s, {ours['peak_mib']:.0f} MiB peak RSS).",
+        "",
+    ]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines))
     print("\n".join(lines))

@@ -74,8 +74,7 @@ def _register() -> None:
 
     @modelapi(name="budgetsim")
     class BudgetSim(ModelAPI):  # registered as a side effect of the decorator
-        def __init__(self, model_name: str, base_url=None, api_key=None, config=None,
-                     **model_args):
+        def __init__(self, model_name: str, base_url=None, api_key=None, config=None, **model_args):
             super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
 
         async def generate(self, input, tools, tool_choice, config):
@@ -91,10 +90,15 @@ def _register() -> None:
                 usage = ModelUsage(input_tokens=n_in, output_tokens=5, total_tokens=n_in + 5)
                 return ModelOutput(
                     model=self.model_name,
-                    choices=[ChatCompletionChoice(
-                        message=ChatMessageAssistant(content=verdict, model=self.model_name),
-                        stop_reason="stop")],
-                    usage=usage, time=0.01)
+                    choices=[
+                        ChatCompletionChoice(
+                            message=ChatMessageAssistant(content=verdict, model=self.model_name),
+                            stop_reason="stop",
+                        )
+                    ],
+                    usage=usage,
+                    time=0.01,
+                )
             effort = config.reasoning_effort or "minimal"
             key = (text, f"{effort}/{config.max_tokens}/{config.reasoning_tokens}")
             calls[key] = calls.get(key, 0) + 1
@@ -126,20 +130,35 @@ def _register() -> None:
             content = f"ANSWER: {answer}" if answer else ""
             return ModelOutput(
                 model=self.model_name,
-                choices=[ChatCompletionChoice(
-                    message=ChatMessageAssistant(content=content, model=self.model_name),
-                    stop_reason=stop)],
+                choices=[
+                    ChatCompletionChoice(
+                        message=ChatMessageAssistant(content=content, model=self.model_name),
+                        stop_reason=stop,
+                    )
+                ],
                 usage=usage,
                 time=round(0.002 + out_tokens / 2e5, 4),
             )
 
-    set_model_info(MODEL, ModelInfo(
-        organization="budgetsim", model="Sim Reasoner 1", context_length=200_000,
-        output_tokens=64_000, reasoning=True,
-        cost=ModelCost(input=1.0, output=4.0, input_cache_write=1.25, input_cache_read=0.1)))
-    set_model_info(GRADER, ModelInfo(
-        organization="budgetsim", model="Sim Grader",
-        cost=ModelCost(input=0.2, output=0.8, input_cache_write=0.25, input_cache_read=0.02)))
+    set_model_info(
+        MODEL,
+        ModelInfo(
+            organization="budgetsim",
+            model="Sim Reasoner 1",
+            context_length=200_000,
+            output_tokens=64_000,
+            reasoning=True,
+            cost=ModelCost(input=1.0, output=4.0, input_cache_write=1.25, input_cache_read=0.1),
+        ),
+    )
+    set_model_info(
+        GRADER,
+        ModelInfo(
+            organization="budgetsim",
+            model="Sim Grader",
+            cost=ModelCost(input=0.2, output=0.8, input_cache_write=0.25, input_cache_read=0.02),
+        ),
+    )
 
 
 def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name: str = "arith"):
@@ -159,9 +178,14 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
         q = f"What is {a} {op} {b}? Reply as 'ANSWER: <number>'."
         if poison is not None and i == poison:
             q += " BOOM"
-        samples.append(Sample(
-            id=f"{name}-{i:03d}", input=q, target=str(truth),
-            metadata={"family": fam, "human_minutes": round(0.2 + 0.1 * len(str(truth)), 2)}))
+        samples.append(
+            Sample(
+                id=f"{name}-{i:03d}",
+                input=q,
+                target=str(truth),
+                metadata={"family": fam, "human_minutes": round(0.2 + 0.1 * len(str(truth)), 2)},
+            )
+        )
 
     def _answer(state: TaskState) -> str:
         m = re.search(r"ANSWER:\s*(-?\d+)", state.output.completion or "")
@@ -172,6 +196,7 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
         async def score(state: TaskState, target: Target) -> Score:
             ans = _answer(state)
             return Score(value=CORRECT if ans == target.text else INCORRECT, answer=ans)
+
         return score
 
     @scorer(metrics=[mean()])
@@ -182,6 +207,7 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
                 return Score(value=0.0, answer=ans)
             err = abs(int(ans) - int(target.text))
             return Score(value=round(1.0 / (1.0 + err), 4), answer=ans)
+
         return score
 
     @scorer(metrics=[mean()])
@@ -189,6 +215,7 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
         async def score(state: TaskState, target: Target) -> Score:
             ans = _answer(state)
             return Score(value=float(abs(int(ans) - int(target.text))) if ans else 1000.0)
+
         return score
 
     @scorer(metrics=[accuracy()])
@@ -198,6 +225,7 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
             tag = "CORRECT-LOOKING" if ans == target.text else "WRONG-LOOKING"
             out = await get_model(GRADER).generate(f"Grade this: {ans} vs {target.text} {tag}")
             return Score(value="C" if "GRADE: C" in out.completion else "I", answer=ans)
+
         return score
 
     scorers = [exact(), closeness(), abs_error()] + ([graded()] if with_grader else [])
@@ -208,27 +236,55 @@ def _run(kind: str, work: Path) -> Path:
     from inspect_ai import eval as inspect_eval
 
     _register()
-    common = dict(model=MODEL, log_dir=str(work), display="none", max_samples=1, max_tasks=1,
-                  log_level="error", score_display=False)
+    common = dict(
+        model=MODEL,
+        log_dir=str(work),
+        display="none",
+        max_samples=1,
+        max_tasks=1,
+        log_level="error",
+        score_display=False,
+    )
     if kind == "low_epochs3":
-        logs = inspect_eval(_task(12), epochs=3, reasoning_effort="low", log_format="eval",
-                            time_limit=600, **common)
+        logs = inspect_eval(
+            _task(12), epochs=3, reasoning_effort="low", log_format="eval", time_limit=600, **common
+        )
     elif kind == "high_limits":
-        logs = inspect_eval(_task(10, with_grader=True), epochs=2, reasoning_effort="high",
-                            token_limit=6000, working_limit=300, log_format="eval",
-                            metadata={"budget_label": "high"}, **common)
+        logs = inspect_eval(
+            _task(10, with_grader=True),
+            epochs=2,
+            reasoning_effort="high",
+            token_limit=6000,
+            working_limit=300,
+            log_format="eval",
+            metadata={"budget_label": "high"},
+            **common,
+        )
     elif kind == "medium_maxtok":
-        logs = inspect_eval(_task(8, poison=5), epochs=2, reasoning_effort="medium",
-                            max_tokens=2000, log_format="json", message_limit=10,
-                            fail_on_error=False, **common)
+        logs = inspect_eval(
+            _task(8, poison=5),
+            epochs=2,
+            reasoning_effort="medium",
+            max_tokens=2000,
+            log_format="json",
+            message_limit=10,
+            fail_on_error=False,
+            **common,
+        )
     elif kind == "error_stopped":
-        logs = inspect_eval(_task(10, poison=6), reasoning_effort="minimal", log_format="eval",
-                            fail_on_error=True, **common)
+        logs = inspect_eval(
+            _task(10, poison=6),
+            reasoning_effort="minimal",
+            log_format="eval",
+            fail_on_error=True,
+            **common,
+        )
     elif kind == "crashed_started":
         os.environ["BUDGETSIM_CRASH_AFTER"] = "7"
         _register()  # re-register with the crash armed
-        logs = inspect_eval(_task(10), reasoning_effort="minimal", log_format="eval",
-                            log_buffer=3, **common)
+        logs = inspect_eval(
+            _task(10), reasoning_effort="minimal", log_format="eval", log_buffer=3, **common
+        )
     else:
         raise SystemExit(f"unknown kind {kind}")
     return Path(logs[0].location)
@@ -252,8 +308,11 @@ def main() -> None:
     for kind in KINDS:
         with tempfile.TemporaryDirectory() as work:
             # each run in its own process: the crash run kills its process on purpose
-            subprocess.run([sys.executable, __file__, "--one", kind, "--work", work], env=env,
-                           check=kind != "crashed_started")
+            subprocess.run(
+                [sys.executable, __file__, "--one", kind, "--work", work],
+                env=env,
+                check=kind != "crashed_started",
+            )
             made = sorted(Path(work).glob("*.eval")) + sorted(Path(work).glob("*.json"))
             made = [p for p in made if not p.name.startswith("logs")]
             if len(made) != 1:

@@ -26,15 +26,21 @@ def ingest(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Evidence manifest to write (YAML); the attempts go to "
-                     "`NAME.attempts.jsonl` beside it."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Evidence manifest to write (YAML); the attempts go to "
+            "`NAME.attempts.jsonl` beside it.",
+        ),
     ],
     scorer: Annotated[
         str | None,
-        typer.Option(help="inspect: the scorer whose value is the score (`NAME`, or `NAME:KEY` "
-                     "for dict values); default the log's first. Values map to [0, 1]: C=1, "
-                     "I=0, P=0.5, N=0, true/yes=1, false/no=0, numbers as they are (outside "
-                     "[0, 1] is an error)."),
+        typer.Option(
+            help="inspect: the scorer whose value is the score (`NAME`, or `NAME:KEY` "
+            "for dict values); default the log's first. Values map to [0, 1]: C=1, "
+            "I=0, P=0.5, N=0, true/yes=1, false/no=0, numbers as they are (outside "
+            "[0, 1] is an error)."
+        ),
     ] = None,
     metric: Annotated[
         str | None,
@@ -42,20 +48,28 @@ def ingest(
     ] = None,
     filter: Annotated[
         str | None,
-        typer.Option("--filter", help="lm-eval: the filter whose lines are used (default the "
-                     "first in each samples file)."),
+        typer.Option(
+            "--filter",
+            help="lm-eval: the filter whose lines are used (default the "
+            "first in each samples file).",
+        ),
     ] = None,
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", help="table: `FIELD=COLUMN`, repeatable, e.g. `--map score=correct "
-                     "--map usd=cost_usd`. Fields: run task attempt score input_tokens "
-                     "output_tokens reasoning_tokens cached_tokens usd seconds working_seconds "
-                     "limit_hit model eval eval_version scaffold date max_tokens "
-                     "reasoning_effort token_limit time_limit ... family human_minutes."),
+        typer.Option(
+            "--map",
+            help="table: `FIELD=COLUMN`, repeatable, e.g. `--map score=correct "
+            "--map usd=cost_usd`. Fields: run task attempt score input_tokens "
+            "output_tokens reasoning_tokens cached_tokens usd seconds working_seconds "
+            "limit_hit model eval eval_version scaffold date max_tokens "
+            "reasoning_effort token_limit time_limit ... family human_minutes.",
+        ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option(help="table, lm-eval samples file: the model, if no column "
-                                 "or results file names it.")
+        str | None,
+        typer.Option(
+            help="table, lm-eval samples file: the model, if no column or results file names it."
+        ),
     ] = None,
     eval_: Annotated[
         str | None, typer.Option("--eval", help="table: the eval, if no column names it.")
@@ -92,9 +106,14 @@ def ingest(
     if not force:
         for target in (out, attempts_path(out)):
             if target.exists():
-                print_problems(RspcheckError.one(
-                    "output-exists", "the file exists already", file=str(target),
-                    hint="pass --force to overwrite it"))
+                print_problems(
+                    RspcheckError.one(
+                        "output-exists",
+                        "the file exists already",
+                        file=str(target),
+                        hint="pass --force to overwrite it",
+                    )
+                )
                 raise typer.Exit(EXIT_BAD_INPUT)
     options: dict[str, object] = {}
     try:
@@ -105,13 +124,24 @@ def ingest(
         else:
             from checker.evidence.ingest.tables import parse_mapping
 
-            options = {"mapping": parse_mapping(map_), "model": model, "eval": eval_,
-                       "scaffold": scaffold}
-        unused = [name for name, val, ok in (
-            ("--scorer", scorer, format == "inspect"),
-            ("--metric", metric, format == "lm-eval"), ("--filter", filter, format == "lm-eval"),
-            ("--map", map_, format == "table"), ("--eval", eval_, format == "table"),
-            ("--model", model, format != "inspect")) if val and not ok]
+            options = {
+                "mapping": parse_mapping(map_),
+                "model": model,
+                "eval": eval_,
+                "scaffold": scaffold,
+            }
+        unused = [
+            name
+            for name, val, ok in (
+                ("--scorer", scorer, format == "inspect"),
+                ("--metric", metric, format == "lm-eval"),
+                ("--filter", filter, format == "lm-eval"),
+                ("--map", map_, format == "table"),
+                ("--eval", eval_, format == "table"),
+                ("--model", model, format != "inspect"),
+            )
+            if val and not ok
+        ]
         if unused:
             raise typer.BadParameter(f"{', '.join(unused)} do(es) not apply to {format}")
         evidence, used = _run_with_progress(run_ingest, format, sources, options, title)
@@ -128,17 +158,24 @@ def _run_with_progress(run_ingest, fmt, sources, options, title):  # type: ignor
     total = 0
     for s in sources:
         with contextlib.suppress(OSError):
-            total += sum(f.stat().st_size for f in (s.rglob("*") if s.is_dir() else [s])
-                         if f.is_file())
+            total += sum(
+                f.stat().st_size for f in (s.rglob("*") if s.is_dir() else [s]) if f.is_file()
+            )
     if total < _PROGRESS_BYTES:
         return run_ingest(fmt, sources, title=title, **options)
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), transient=True) as bar:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"reading {len(sources)} source(s)", total=total)
-        return run_ingest(fmt, sources, title=title,
-                          progress=lambda n: bar.advance(task, n), **options)
+        return run_ingest(
+            fmt, sources, title=title, progress=lambda n: bar.advance(task, n), **options
+        )
 
 
 def _summary(evidence, used, manifest: Path, attempts: Path) -> None:  # type: ignore[no-untyped-def]
@@ -160,11 +197,13 @@ def _summary(evidence, used, manifest: Path, attempts: Path) -> None:  # type: i
     for r in evidence.runs:
         statuses[r.status] = statuses.get(r.status, 0) + 1
     echo = typer.echo
-    echo(f"read {len(used)} source(s): {len(evidence.runs)} run(s) "
-         f"({', '.join(f'{v} {k}' for k, v in sorted(statuses.items()))}), "
-         f"{len({(r.eval) for r in evidence.runs})} eval(s), {len(t.task_ids)} task(s), "
-         f"{n:,} attempt(s), {int(t.limit_hit.sum()):,} hit a limit"
-         + (f" ({', '.join(f'{k} {v}' for k, v in sorted(limits.items()))})" if limits else ""))
+    echo(
+        f"read {len(used)} source(s): {len(evidence.runs)} run(s) "
+        f"({', '.join(f'{v} {k}' for k, v in sorted(statuses.items()))}), "
+        f"{len({(r.eval) for r in evidence.runs})} eval(s), {len(t.task_ids)} task(s), "
+        f"{n:,} attempt(s), {int(t.limit_hit.sum()):,} hit a limit"
+        + (f" ({', '.join(f'{k} {v}' for k, v in sorted(limits.items()))})" if limits else "")
+    )
     present, missing = [], []
     for c in SPEND_COLUMNS:
         k = int(np.count_nonzero(~np.isnan(t.spend[c]))) if n else 0

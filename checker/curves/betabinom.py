@@ -71,8 +71,11 @@ def _logpmf(c: NDArray, n: float, la: NDArray, lb: NDArray, pi0: NDArray | None)
     """
     a, b = np.exp(la), np.exp(lb)
     lp = (
-        special.gammaln(n + 1) - special.gammaln(c + 1) - special.gammaln(n - c + 1)
-        + special.betaln(c + a, n - c + b) - special.betaln(a, b)
+        special.gammaln(n + 1)
+        - special.gammaln(c + 1)
+        - special.gammaln(n - c + 1)
+        + special.betaln(c + a, n - c + b)
+        - special.betaln(a, b)
     )
     if pi0 is None:
         return lp
@@ -134,9 +137,7 @@ class BetaBinomialFit:
         return self.predict(10.0 ** np.asarray(x_k, dtype=np.float64))
 
 
-def _histograms(
-    successes: NDArray, attempts: NDArray, weights: NDArray
-) -> dict[int, NDArray]:
+def _histograms(successes: NDArray, attempts: NDArray, weights: NDArray) -> dict[int, NDArray]:
     """Weighted success-count histograms per distinct n: ``{n: (R, n + 1)}``."""
     out: dict[int, NDArray] = {}
     for n in np.unique(attempts):
@@ -209,8 +210,11 @@ def fit_beta_binomial(
     at_edge = np.any(np.isclose(theta[:, :2], lo[:2]) | np.isclose(theta[:, :2], hi[:2]), axis=1)
     if refine:
         size = _N_GRID_ZI if zero_inflated else _N_GRID
-        step = np.array([np.log(10.0) * 4.0 / (size - 1), np.log(10.0) * 5.0 / (size - 1),
-                         0.05][: theta.shape[1]])
+        step = np.array(
+            [np.log(10.0) * 4.0 / (size - 1), np.log(10.0) * 5.0 / (size - 1), 0.05][
+                : theta.shape[1]
+            ]
+        )
         offsets = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
         mesh = np.stack(np.meshgrid(*([offsets] * theta.shape[1]), indexing="ij"), -1)
         mesh = mesh.reshape(-1, theta.shape[1])  # (M, d)

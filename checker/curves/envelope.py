@@ -120,8 +120,9 @@ def envelope(
         q = np.atleast_2d(np.asarray(any_pred)).shape[-1]
         nan = np.full(q, np.nan)
         empty = np.full(q, "", dtype="<U8")
-        return Envelope((), nan, nan.copy(), empty, empty.copy(), np.zeros((0, q)),
-                        np.zeros((0, q)), alpha)
+        return Envelope(
+            (), nan, nan.copy(), empty, empty.copy(), np.zeros((0, q)), np.zeros((0, q)), alpha
+        )
     fl = np.vstack(lows)
     fu = np.vstack(highs)
     # A family with an all-NaN column (no converged replicate) cannot vouch for a bound there:

@@ -130,8 +130,9 @@ def _irls(
     zbar = (wz * z).sum(1) / sw
     xbar = (wz * xc).sum(1) / sw
     sxx = (wz * (xc - xbar[:, None]) ** 2).sum(1)
-    s = np.where(sxx > 0, (wz * (xc - xbar[:, None]) * (z - zbar[:, None])).sum(1) / (sxx + ridge),
-                 0.0)
+    s = np.where(
+        sxx > 0, (wz * (xc - xbar[:, None]) * (z - zbar[:, None])).sum(1) / (sxx + ridge), 0.0
+    )
     s = np.clip(s, 0.0, 50.0)
     c = zbar - s * xbar
 
@@ -373,8 +374,14 @@ def fit_family(
         k = n_ceilings
         u_flat = u_grid.reshape(-1, 1)
         c, s, ll, conv = _irls(
-            "F3", xc, np.repeat(s_cnt, k, axis=0), np.repeat(n_cnt, k, axis=0), u_flat,
-            ridge, max_iter, tol,
+            "F3",
+            xc,
+            np.repeat(s_cnt, k, axis=0),
+            np.repeat(n_cnt, k, axis=0),
+            u_flat,
+            ridge,
+            max_iter,
+            tol,
         )
         ll_g = np.where(np.isfinite(ll), ll, -np.inf).reshape(rows, k)
         best = np.argmax(ll_g, axis=1)

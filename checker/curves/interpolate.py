@@ -59,8 +59,10 @@ def isotonic_increasing(y: ArrayLike, weights: ArrayLike | None = None) -> NDArr
     if not np.all(np.isfinite(ya)):
         raise ValueError("isotonic_increasing needs finite values")
     n_rows, m = ya.shape
-    w = np.ones_like(ya) if weights is None else np.broadcast_to(
-        np.asarray(weights, dtype=np.float64), ya.shape
+    w = (
+        np.ones_like(ya)
+        if weights is None
+        else np.broadcast_to(np.asarray(weights, dtype=np.float64), ya.shape)
     )
     if np.any(w <= 0):
         raise ValueError("weights must be positive")

@@ -35,8 +35,7 @@ def test_seed_reproducibility():
 
 def test_cluster_inheritance():
     clusters = np.array(["a", "a", "b", "c", "c", "c", "b"])
-    w = replicate_weights(7, 300, np.random.default_rng(3), method="multinomial",
-                          clusters=clusters)
+    w = replicate_weights(7, 300, np.random.default_rng(3), method="multinomial", clusters=clusters)
     np.testing.assert_array_equal(w[:, 0], w[:, 1])
     np.testing.assert_array_equal(w[:, 2], w[:, 6])
     np.testing.assert_array_equal(w[:, 3], w[:, 5])

@@ -24,10 +24,10 @@ def test_envelope_picks_min_and_max():
     env = envelope(preds, alpha=0.05)
     assert env.families == ("F1", "F2", "F3")
     q = np.quantile(base[:, 0], [0.05, 0.95])
-    np.testing.assert_allclose(env.lower, [0.0 + 0.1 * q[0], 0.15 + 0.02 * q[0],
-                                           0.15 + 0.02 * q[0]])
-    np.testing.assert_allclose(env.upper, [0.2 + 0.1 * q[1], 0.25 + 0.1 * q[1],
-                                           0.5 + 0.1 * q[1]])
+    np.testing.assert_allclose(
+        env.lower, [0.0 + 0.1 * q[0], 0.15 + 0.02 * q[0], 0.15 + 0.02 * q[0]]
+    )
+    np.testing.assert_allclose(env.upper, [0.2 + 0.1 * q[1], 0.25 + 0.1 * q[1], 0.5 + 0.1 * q[1]])
     assert list(env.lower_family) == ["F2", "F3", "F3"]
     assert list(env.upper_family) == ["F1", "F2", "F2"]
     assert env.family_lower.shape == (3, 3)

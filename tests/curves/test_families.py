@@ -52,8 +52,12 @@ def test_batched_equals_one_at_a_time_and_matches_scipy():
             p = np.clip(f1(X, *th), 1e-12, 1 - 1e-12)
             return -np.sum(s_cnt[r] * np.log(p) + (n[r] - s_cnt[r]) * np.log1p(-p))
 
-        ref = optimize.minimize(nll, [0.0, 0.5], method="Nelder-Mead",
-                                options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000}).x
+        ref = optimize.minimize(
+            nll,
+            [0.0, 0.5],
+            method="Nelder-Mead",
+            options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000},
+        ).x
         np.testing.assert_allclose(batch.params[r], ref, atol=1e-4)
 
 

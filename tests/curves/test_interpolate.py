@@ -25,8 +25,11 @@ def pav_reference(y, w):
     return np.concatenate([[v] * n for v, _, n in blocks])
 
 
-rows = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=8),
-                  elements=st.floats(-5, 5, allow_nan=False))
+rows = hnp.arrays(
+    np.float64,
+    hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=8),
+    elements=st.floats(-5, 5, allow_nan=False),
+)
 
 
 @settings(max_examples=80, deadline=None)

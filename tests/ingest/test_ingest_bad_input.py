@@ -70,8 +70,11 @@ def test_corrupt_member_bytes(tmp_path: Path) -> None:
 
 
 def test_missing_header_member(tmp_path: Path) -> None:
-    p = rewrite(SRC, tmp_path / "nohdr.eval", lambda m: {
-        k: v for k, v in m.items() if k not in ("header.json", "_journal/start.json")})
+    p = rewrite(
+        SRC,
+        tmp_path / "nohdr.eval",
+        lambda m: {k: v for k, v in m.items() if k not in ("header.json", "_journal/start.json")},
+    )
     with pytest.raises(RspcheckError) as err:
         load_log_evidence(p)
     assert err.value.codes == ["log-member-missing"]

@@ -61,15 +61,31 @@ def test_written_evidence_loads_back(tmp_path: Path) -> None:
 
 
 def test_ingest_table_and_lmeval(tmp_path: Path) -> None:
-    maps = ["model=model_name", "eval=benchmark", "task=challenge", "score=solved",
-            "usd=cost_usd", "reasoning_effort=effort"]
+    maps = [
+        "model=model_name",
+        "eval=benchmark",
+        "task=challenge",
+        "score=solved",
+        "usd=cost_usd",
+        "reasoning_effort=effort",
+    ]
     args = [x for m in maps for x in ("--map", m)]
-    r = runner.invoke(app, ["ingest", "table", str(DATA / "tables" / "ctf_attempts.csv"),
-                            *args, "--out", str(tmp_path / "t.yaml")])
+    r = runner.invoke(
+        app,
+        [
+            "ingest",
+            "table",
+            str(DATA / "tables" / "ctf_attempts.csv"),
+            *args,
+            "--out",
+            str(tmp_path / "t.yaml"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "budget fields present: usd" in r.output
-    r = runner.invoke(app, ["ingest", "lm-eval", str(DATA / "lmeval"),
-                            "--out", str(tmp_path / "l.yaml")])
+    r = runner.invoke(
+        app, ["ingest", "lm-eval", str(DATA / "lmeval"), "--out", str(tmp_path / "l.yaml")]
+    )
     assert r.exit_code == 0, r.output
     assert "budget-unmeasured" in r.output and "budget fields present: none" in r.output
 
@@ -83,6 +99,7 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert not (tmp_path / "o.yaml").exists()
     r = runner.invoke(app, ["ingest", "nope", str(bad), "--out", str(tmp_path / "o.yaml")])
     assert r.exit_code == 2
-    r = runner.invoke(app, ["ingest", "inspect", str(bad), "--map", "a=b",
-                            "--out", str(tmp_path / "o.yaml")])
+    r = runner.invoke(
+        app, ["ingest", "inspect", str(bad), "--map", "a=b", "--out", str(tmp_path / "o.yaml")]
+    )
     assert r.exit_code == 2

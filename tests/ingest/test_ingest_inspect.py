@@ -50,9 +50,7 @@ def test_field_by_field_against_inspect(path: Path, scorer: str) -> None:
     assert run.limits.working_limit == cfg.working_limit
     assert run.limits.message_limit == cfg.message_limit
     assert run.limits.epochs == cfg.epochs
-    assert run.status == {"success": "success", "error": "error", "started": "partial"}[
-        log.status
-    ]
+    assert run.status == {"success": "success", "error": "error", "started": "partial"}[log.status]
     assert run.source.sha256 and run.source.format.startswith("inspect-")
     # attempts: every sample without an error is a row, and every row is such a sample
     kept = [s for s in log.samples if not s.error or s.limit]
@@ -165,9 +163,13 @@ def test_deflate_and_stored_archives_read_the_same(tmp_path: Path) -> None:
 
 def test_missing_summaries_fall_back_to_samples(tmp_path: Path) -> None:
     src = INSPECT / "high_limits.eval"
-    dst = rewrite(src, tmp_path / "nosum.eval", lambda m: {
-        k: v for k, v in m.items() if k != "summaries.json" and not k.startswith("_journal/sum")
-    })
+    dst = rewrite(
+        src,
+        tmp_path / "nosum.eval",
+        lambda m: {
+            k: v for k, v in m.items() if k != "summaries.json" and not k.startswith("_journal/sum")
+        },
+    )
     a, b = load_log_evidence(src), load_log_evidence(dst)
     assert len(a.attempts) == len(b.attempts) == 20
     assert sorted(a.attempts.score.tolist()) == sorted(b.attempts.score.tolist())
@@ -186,8 +188,9 @@ def test_scorer_choice_and_errors() -> None:
 
 
 def test_score_mapping() -> None:
-    assert [score_to_unit(v) for v in ("C", "I", "P", "N", True, False, "yes", "No", 0.25, "0.5")]\
-        == [1, 0, 0.5, 0, 1, 0, 1, 0, 0.25, 0.5]
+    assert [
+        score_to_unit(v) for v in ("C", "I", "P", "N", True, False, "yes", "No", 0.25, "0.5")
+    ] == [1, 0, 0.5, 0, 1, 0, 1, 0, 0.25, 0.5]
     assert math.isnan(score_to_unit(None)) and math.isnan(score_to_unit(float("nan")))
     assert score_to_unit({"a": "C", "b": 0}, "a") == 1.0
     from checker.evidence.ingest.common import Unmappable
@@ -205,11 +208,16 @@ def test_dict_scores_with_key(tmp_path: Path) -> None:
             r["scores"]["exact"]["value"] = {"correct": r["scores"]["exact"]["value"], "x": 7}
         return rows
 
-    dst = rewrite(INSPECT / "low_epochs3.eval", tmp_path / "d.eval",
-                  lambda m: edit_json(m, "summaries.json", to_dict))
+    dst = rewrite(
+        INSPECT / "low_epochs3.eval",
+        tmp_path / "d.eval",
+        lambda m: edit_json(m, "summaries.json", to_dict),
+    )
     with pytest.raises(RspcheckError) as err:
         load_log_evidence(dst, scorer="exact")
     assert "score-unmappable" in err.value.codes
     ev = load_log_evidence(dst, scorer="exact:correct")
-    assert np.array_equal(ev.attempts.score, load_log_evidence(INSPECT / "low_epochs3.eval",
-                                                               scorer="exact").attempts.score)
+    assert np.array_equal(
+        ev.attempts.score,
+        load_log_evidence(INSPECT / "low_epochs3.eval", scorer="exact").attempts.score,
+    )

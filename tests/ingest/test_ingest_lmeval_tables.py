@@ -19,9 +19,18 @@ LM = DATA / "lmeval" / "pythia-160m"
 RESULTS = next(LM.glob("results_*.json"))
 TABLES = DATA / "tables"
 MAP = [
-    "model=model_name", "eval=benchmark", "reasoning_effort=effort", "task=challenge",
-    "attempt=try", "score=solved", "input_tokens=prompt_tokens", "output_tokens=completion_tokens",
-    "usd=cost_usd", "seconds=wall_s", "limit_hit=stopped_by", "family=category",
+    "model=model_name",
+    "eval=benchmark",
+    "reasoning_effort=effort",
+    "task=challenge",
+    "attempt=try",
+    "score=solved",
+    "input_tokens=prompt_tokens",
+    "output_tokens=completion_tokens",
+    "usd=cost_usd",
+    "seconds=wall_s",
+    "limit_hit=stopped_by",
+    "family=category",
 ]
 
 
@@ -97,8 +106,10 @@ def test_tables_with_mapping(suffix: str) -> None:
 def test_tables_agree_across_formats() -> None:
     pytest.importorskip("pyarrow")
     m = parse_mapping(MAP)
-    evs = [ingest("table", [TABLES / f"ctf_attempts.{s}"], mapping=m)[0]
-           for s in ("csv", "jsonl", "parquet")]
+    evs = [
+        ingest("table", [TABLES / f"ctf_attempts.{s}"], mapping=m)[0]
+        for s in ("csv", "jsonl", "parquet")
+    ]
     for ev in evs[1:]:
         np.testing.assert_array_equal(ev.attempts.score, evs[0].attempts.score)
         np.testing.assert_array_equal(ev.attempts.spend["usd"], evs[0].attempts.spend["usd"])

@@ -77,8 +77,12 @@ def sniff_format(path: Path) -> str | None:
                 head = f.read(65536)
         except OSError:
             return None
-        if b'"results"' in head and (b'"lm_eval_version"' in head or b'"n-shot"' in head
-                                     or b'"versions"' in head or b'"configs"' in head):
+        if b'"results"' in head and (
+            b'"lm_eval_version"' in head
+            or b'"n-shot"' in head
+            or b'"versions"' in head
+            or b'"configs"' in head
+        ):
             return "lm-eval"
         if path.name.startswith("results_"):
             return "lm-eval"

@@ -103,8 +103,9 @@ def read_directory(fh: IO[bytes], size: int) -> dict[str, Entry]:
     seen = 0
     unpack = _CD.unpack_from
     while pos + 46 <= cd_size:
-        (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, elen, clen, _, _, _,
-         offset) = unpack(cd, pos)  # 17 fields, 46 bytes
+        (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, elen, clen, _, _, _, offset) = (
+            unpack(cd, pos)
+        )  # 17 fields, 46 bytes
         if sig != _CENTRAL:
             raise zipfile.BadZipFile("a central directory entry is damaged")
         name_b = cd[pos + 46 : pos + 46 + nlen]

@@ -126,9 +126,7 @@ class Columns:
     task: list[str] = field(default_factory=list)
     attempt: list[int] = field(default_factory=list)
     score: list[float] = field(default_factory=list)
-    spend: dict[str, list[float]] = field(
-        default_factory=lambda: {c: [] for c in SPEND_COLUMNS}
-    )
+    spend: dict[str, list[float]] = field(default_factory=lambda: {c: [] for c in SPEND_COLUMNS})
     limit_hit: list[bool] = field(default_factory=list)
 
     def add(
@@ -252,8 +250,7 @@ def build_evidence(
             warnings.append(
                 Problem(
                     "run-duplicate",
-                    f"the same file was given twice (also as {twin.path}); "
-                    "it is read once",
+                    f"the same file was given twice (also as {twin.path}); it is read once",
                     file=res.path,
                     severity="warning",
                 )
@@ -316,9 +313,7 @@ def build_evidence(
     evidence = Evidence(
         manifest=manifest,
         attempts=table,
-        files=tuple(dict.fromkeys(
-            f for r in used for f in [(r.path, r.sha256), *r.extra_files]
-        )),
+        files=tuple(dict.fromkeys(f for r in used for f in [(r.path, r.sha256), *r.extra_files])),
         warnings=tuple(p.format() for p in warnings),
     )
     return evidence, used

@@ -94,7 +94,12 @@ _SAMPLE = re.compile(r"^samples/(.+)_epoch_(\d+)(?:\.json|/sample\.json)$")
 _STATUS = {"success": "success", "error": "error", "cancelled": "cancelled", "started": "partial"}
 _GENERATE_LIMITS = ("max_tokens", "reasoning_effort", "reasoning_tokens")
 _EVAL_LIMITS = (
-    "token_limit", "time_limit", "working_limit", "message_limit", "cost_limit", "epochs"
+    "token_limit",
+    "time_limit",
+    "working_limit",
+    "message_limit",
+    "cost_limit",
+    "epochs",
 )
 _SAMPLE_CEILINGS = ("token_limit", "time_limit", "working_limit", "message_limit")
 
@@ -120,8 +125,15 @@ class Rec:
     where: tuple
 
 
-_USAGE_KEYS = ("input_tokens", "input_tokens_cache_write", "input_tokens_cache_read",
-               "output_tokens", "reasoning_tokens", "total_cost", "total_tokens")
+_USAGE_KEYS = (
+    "input_tokens",
+    "input_tokens_cache_write",
+    "input_tokens_cache_read",
+    "output_tokens",
+    "reasoning_tokens",
+    "total_cost",
+    "total_tokens",
+)
 
 
 def _compact(usage: dict[str, Any] | None, model: str) -> Any:
@@ -135,9 +147,12 @@ def _compact(usage: dict[str, Any] | None, model: str) -> Any:
     others = ()
     if len(usage) > (mu is not None):
         others = tuple(
-            (k, u.get("total_tokens"), u.get("total_cost")) if u.__class__ is dict
+            (k, u.get("total_tokens"), u.get("total_cost"))
+            if u.__class__ is dict
             else (k, None, None)
-            for k, u in usage.items() if k != model)
+            for k, u in usage.items()
+            if k != model
+        )
     return (mu, others)
 
 
@@ -183,8 +198,13 @@ def _reduce(s: Any, where: tuple, model: str | None = None) -> Rec:
         g("completed", True) is not False,
         family,
         human,
-        (g("token_limit"), g("time_limit"), g("working_limit"), g("message_limit"),
-         g("token_limit_type")),
+        (
+            g("token_limit"),
+            g("time_limit"),
+            g("working_limit"),
+            g("message_limit"),
+            g("token_limit_type"),
+        ),
         where,
     )
 
@@ -229,7 +249,8 @@ def read_inspect_log(
                 raise RspcheckError.one(
                     "log-unreadable",
                     "not an Inspect log: neither a zip archive (.eval) nor a JSON object (.json)"
-                    if size else "the file is empty",
+                    if size
+                    else "the file is empty",
                     file=file,
                     hint="give an Inspect AI log as written by `inspect eval`",
                 )
@@ -246,8 +267,18 @@ def read_inspect_log(
 def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw:
     try:
         zf = ZipArchive(fh, size)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error,
-            OverflowError, IndexError, KeyError, UnicodeDecodeError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        struct.error,
+        OverflowError,
+        IndexError,
+        KeyError,
+        UnicodeDecodeError,
+        NotImplementedError,
+    ) as exc:
         raise RspcheckError.one(
             "log-truncated",
             f"not a readable zip archive (truncated or damaged): {exc}",
@@ -261,8 +292,9 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
         try:
             data = zf.read(name)
         except MemberError as exc:
-            raise RspcheckError.one(exc.code, f"member {name}: {exc.msg}", file=file,
-                                    loc=(name,)) from None
+            raise RspcheckError.one(
+                exc.code, f"member {name}: {exc.msg}", file=file, loc=(name,)
+            ) from None
         try:
             return _loads(data)
         except ValueError as exc:
@@ -298,8 +330,7 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
         try:
             rec = _reduce(s, where, model)
         except TypeError as exc:
-            raise RspcheckError.one("log-member-corrupt", str(exc), file=file,
-                                    loc=where) from None
+            raise RspcheckError.one("log-member-corrupt", str(exc), file=file, loc=where) from None
         key = (rec.id, rec.epoch)
         if key in seen:
             if fallback:  # a sample member of an attempt a summary already gave
@@ -317,17 +348,16 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
                 take(s, (name, i))
             js.end()
         except MemberError as exc:
-            raise RspcheckError.one(exc.code, f"member {name}: {exc.msg}", file=file,
-                                    loc=(name,)) from None
+            raise RspcheckError.one(
+                exc.code, f"member {name}: {exc.msg}", file=file, loc=(name,)
+            ) from None
         except (JsonStreamError, UnicodeDecodeError) as exc:
             raise reraise_json(exc, file, (name,)) from None
 
     if SUMMARIES in names:
         stream_array(SUMMARIES)  # a repeat inside summaries.json is counted as a duplicate
     else:
-        journals = sorted(
-            (int(m[1]), n) for n in names if (m := _JOURNAL.match(n))
-        )
+        journals = sorted((int(m[1]), n) for n in names if (m := _JOURNAL.match(n)))
         for _, name in journals:
             stream_array(name)
         raw.from_journal = True
@@ -392,8 +422,9 @@ def _read_json(fh: Any, file: str, progress: Progress | None) -> _Raw:
                     try:
                         rec = _reduce(item, ("samples", i), _get(header, "eval", "model"))
                     except TypeError as exc:
-                        raise RspcheckError.one("log-member-corrupt", str(exc), file=file,
-                                                loc=("samples", i)) from None
+                        raise RspcheckError.one(
+                            "log-member-corrupt", str(exc), file=file, loc=("samples", i)
+                        ) from None
                     k = (rec.id, rec.epoch)
                     if k in seen:
                         samples[seen[k]] = rec
@@ -456,8 +487,9 @@ def _limits(header: dict[str, Any], records: list[Rec], probs: Problems) -> RunL
             seen = {r.ceilings[i] for r in records}
             if len(seen) == 1 and None not in seen:
                 values[k] = seen.pop()
-    if cfg.get("token_limit_type") not in (None, "all") or \
-            any(r.ceilings[4] not in (None, "all") for r in records[:1]):
+    if cfg.get("token_limit_type") not in (None, "all") or any(
+        r.ceilings[4] not in (None, "all") for r in records[:1]
+    ):
         probs.warn(
             "invalid-value",
             "token_limit counts only part of the tokens (token_limit_type "
@@ -472,8 +504,11 @@ def _limits(header: dict[str, Any], records: list[Rec], probs: Problems) -> RunL
             RunLimits(**{k: v})
             kept[k] = v
         except ValidationError:
-            probs.warn("invalid-value", f"configured {k} = {v!r} is not a usable limit; ignored",
-                       loc=("eval", "config", k))
+            probs.warn(
+                "invalid-value",
+                f"configured {k} = {v!r} is not a usable limit; ignored",
+                loc=("eval", "config", k),
+            )
     return RunLimits(**kept)
 
 
@@ -495,8 +530,9 @@ def _map(
     model = ev.get("model")
     task_name = ev.get("task") or ev.get("task_registry_name")
     if not isinstance(model, str) or not model or not isinstance(task_name, str) or not task_name:
-        raise RspcheckError.one("missing-key", "the log's eval has no 'model' or 'task'",
-                                file=file, loc=("eval",))
+        raise RspcheckError.one(
+            "missing-key", "the log's eval has no 'model' or 'task'", file=file, loc=("eval",)
+        )
     eval_id = ev.get("eval_id") or ev.get("run_id") or ev.get("task_id") or sha[:16]
     run_id = safe_id(f"{task_name}@{eval_id}")
     status = header.get("status")
@@ -512,8 +548,12 @@ def _map(
             chosen, key = base, k
     if chosen is None:
         if not names:
-            raise RspcheckError.one("scorer-unknown", "the log records no scorer", file=file,
-                                    hint="was the eval run with --no-score?")
+            raise RspcheckError.one(
+                "scorer-unknown",
+                "the log records no scorer",
+                file=file,
+                hint="was the eval run with --no-score?",
+            )
         chosen = names[0]
         if len(names) > 1:
             probs.warn(
@@ -554,8 +594,12 @@ def _map(
     c_task, c_att, c_score, c_hit = cols.task, cols.attempt, cols.score, cols.limit_hit
     sp = cols.spend
     c_in, c_cached, c_out = sp["input_tokens"], sp["cached_tokens"], sp["output_tokens"]
-    c_reas, c_usd, c_sec, c_work = (sp["reasoning_tokens"], sp["usd"], sp["seconds"],
-                                    sp["working_seconds"])
+    c_reas, c_usd, c_sec, c_work = (
+        sp["reasoning_tokens"],
+        sp["usd"],
+        sp["seconds"],
+        sp["working_seconds"],
+    )
     letters = LETTER_SCORES
     zero = (0.0, 0.0, 0.0, 0.0, 0.0)
     for r in raw.records:  # the hot loop: plain appends, no per-row objects
@@ -576,10 +620,12 @@ def _map(
             try:
                 score = score_to_unit(value, key)
             except Unmappable as exc:
-                probs.add("score-unmappable",
-                          f"{chosen!r} score of {r.id} epoch {r.epoch}: {exc}",
-                          loc=(*r.where, "scores", chosen),
-                          hint="choose a scorer with --scorer (NAME:KEY for dict values)")
+                probs.add(
+                    "score-unmappable",
+                    f"{chosen!r} score of {r.id} epoch {r.epoch}: {exc}",
+                    loc=(*r.where, "scores", chosen),
+                    hint="choose a scorer with --scorer (NAME:KEY for dict values)",
+                )
                 continue
         if score != score:  # NaN: unscored
             if not r.limit:
@@ -588,11 +634,13 @@ def _map(
             score = 0.0
             limit_unscored += 1
         elif not 0.0 <= score <= 1.0:
-            probs.add("score-out-of-range",
-                      f"{chosen!r} score of {r.id} epoch {r.epoch} is {value!r}, outside [0, 1]",
-                      loc=(*r.where, "scores", chosen),
-                      hint="choose a scorer whose values are in [0, 1] (--scorer), or rescale "
-                      "the scores before ingesting")
+            probs.add(
+                "score-out-of-range",
+                f"{chosen!r} score of {r.id} epoch {r.epoch} is {value!r}, outside [0, 1]",
+                loc=(*r.where, "scores", chosen),
+                hint="choose a scorer whose values are in [0, 1] (--scorer), or rescale "
+                "the scores before ingesting",
+            )
             continue
         # usage of the evaluated model; others are summed for the notes
         usage = r.usage
@@ -606,8 +654,13 @@ def _map(
                 other_cost[k] += c if isinstance(c, int | float) else 0
             if mu is not None:
                 inp, write, read, out, reas, usd, tt = mu
-                vals = (_num(inp) + (0.0 if write is None else _num(write)),
-                        _num(read), _num(out), _num(reas), _num(usd))
+                vals = (
+                    _num(inp) + (0.0 if write is None else _num(write)),
+                    _num(read),
+                    _num(out),
+                    _num(reas),
+                    _num(usd),
+                )
                 if tt.__class__ is int:
                     total_usage += tt
             else:
@@ -624,13 +677,22 @@ def _map(
                 vals = zero  # only graders were called: the evaluated model spent nothing
         tsec, wsec = r.total_time, r.working_time
         if min(vals) < 0 or tsec < 0 or wsec < 0:
-            names = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens", "usd",
-                     "seconds", "working_seconds")
+            names = (
+                "input_tokens",
+                "cached_tokens",
+                "output_tokens",
+                "reasoning_tokens",
+                "usd",
+                "seconds",
+                "working_seconds",
+            )
             bad = [n for n, v in zip(names, (*vals, tsec, wsec), strict=True) if v < 0]
-            probs.add("negative-value",
-                      f"{r.id} epoch {r.epoch}: negative {', '.join(bad)}",
-                      loc=(*r.where, "model_usage"),
-                      hint="the log is damaged or was edited by hand")
+            probs.add(
+                "negative-value",
+                f"{r.id} epoch {r.epoch}: negative {', '.join(bad)}",
+                loc=(*r.where, "model_usage"),
+                hint="the log is damaged or was edited by hand",
+            )
             continue
         c_task.append(r.id)
         c_att.append(r.epoch - 1)
@@ -653,9 +715,11 @@ def _map(
     planned = _get(header, "results", "total_samples")
     if run_status != "success":
         err = _get(header, "error", "message")
-        why = {"partial": "never finished (crashed or still running: no header.json)",
-               "error": f"stopped with an error{f' ({err})' if err else ''}",
-               "cancelled": "was cancelled"}.get(run_status, f"has status {status!r}")
+        why = {
+            "partial": "never finished (crashed or still running: no header.json)",
+            "error": f"stopped with an error{f' ({err})' if err else ''}",
+            "cancelled": "was cancelled",
+        }.get(run_status, f"has status {status!r}")
         probs.warn(
             "log-incomplete",
             f"the log {why}; its {len(cols):,} completed attempt(s) are used"
@@ -663,30 +727,49 @@ def _map(
             hint="re-run or `inspect eval-retry` the log for full evidence",
         )
     if header.get("invalidated"):
-        probs.warn("log-incomplete", "the log is marked invalidated",
-                   hint="check why before relying on it")
+        probs.warn(
+            "log-incomplete", "the log is marked invalidated", hint="check why before relying on it"
+        )
     if usage_missing:
-        probs.warn("budget-unmeasured",
-                   f"{usage_missing:,} attempt(s) record no model usage: their spend is unknown")
+        probs.warn(
+            "budget-unmeasured",
+            f"{usage_missing:,} attempt(s) record no model usage: their spend is unknown",
+        )
     if limit_unscored:
-        probs.warn("attempts-skipped",
-                   f"{limit_unscored:,} attempt(s) hit a limit without a {chosen!r} score; "
-                   "scored 0 (a failure at that budget)")
+        probs.warn(
+            "attempts-skipped",
+            f"{limit_unscored:,} attempt(s) hit a limit without a {chosen!r} score; "
+            "scored 0 (a failure at that budget)",
+        )
     stats_usage = _get(header, "stats", "model_usage", model, "total_tokens")
-    if status == "success" and isinstance(stats_usage, int | float) and not raw.from_journal \
-            and not rd.skipped and abs(total_usage - stats_usage) > 1e-3 * max(stats_usage, 1):
-        probs.warn("usage-inconsistent",
-                   f"per-attempt usage of {model} sums to {total_usage:,.0f} tokens, the log's "
-                   f"total is {stats_usage:,.0f}", loc=("stats", "model_usage"))
+    if (
+        status == "success"
+        and isinstance(stats_usage, int | float)
+        and not raw.from_journal
+        and not rd.skipped
+        and abs(total_usage - stats_usage) > 1e-3 * max(stats_usage, 1)
+    ):
+        probs.warn(
+            "usage-inconsistent",
+            f"per-attempt usage of {model} sums to {total_usage:,.0f} tokens, the log's "
+            f"total is {stats_usage:,.0f}",
+            loc=("stats", "model_usage"),
+        )
 
     notes = []
     if other_usage:
-        notes.append("usage of other models left out (graders, tools): " + ", ".join(
-            f"{k} {other_usage[k]:,.0f} tokens" + (f" ${other_cost[k]:.4g}" if other_cost[k]
-                                                    else "") for k in sorted(other_usage)))
+        notes.append(
+            "usage of other models left out (graders, tools): "
+            + ", ".join(
+                f"{k} {other_usage[k]:,.0f} tokens"
+                + (f" ${other_cost[k]:.4g}" if other_cost[k] else "")
+                for k in sorted(other_usage)
+            )
+        )
     if rd.limit_types:
-        notes.append("limits hit: " + ", ".join(
-            f"{k} {n}" for k, n in sorted(rd.limit_types.items())))
+        notes.append(
+            "limits hit: " + ", ".join(f"{k} {n}" for k, n in sorted(rd.limit_types.items()))
+        )
     pkg = _get(header, "eval", "packages", "inspect_ai")
     if pkg:
         notes.append(f"written by inspect_ai {pkg}")
@@ -697,19 +780,24 @@ def _map(
             model=safe_id(model),
             eval=eval_key,
             eval_version=None if ev.get("task_version") is None else str(ev["task_version"]),
-            scaffold=safe_id(scaffold or (meta_scaffold if isinstance(meta_scaffold, str)
-                                          else None) or "default"),
+            scaffold=safe_id(
+                scaffold or (meta_scaffold if isinstance(meta_scaffold, str) else None) or "default"
+            ),
             date=_date(ev.get("created")),
             limits=_limits(header, raw.records, probs),
-            source=SourceFile(path=file, sha256=sha, format=fmt,  # type: ignore[arg-type]
-                              member=SUMMARIES if fmt == "inspect-eval" and not raw.from_journal
-                              else None),
+            source=SourceFile(
+                path=file,
+                sha256=sha,
+                format=fmt,  # type: ignore[arg-type]
+                member=SUMMARIES if fmt == "inspect-eval" and not raw.from_journal else None,
+            ),
             status=run_status,  # type: ignore[arg-type]
             notes="; ".join(notes) or None,
         )
     except ValidationError as exc:  # ids are sanitised, so this is unexpected data
-        raise RspcheckError.one("invalid-value", f"cannot describe the run: {exc}",
-                                file=file, loc=("eval",)) from None
+        raise RspcheckError.one(
+            "invalid-value", f"cannot describe the run: {exc}", file=file, loc=("eval",)
+        ) from None
     rd.run = run
     rd.tasks = tasks
     return SourceResult(path=file, sha256=sha, format=fmt, runs=[rd], warnings=probs.warnings)
@@ -718,10 +806,14 @@ def _map(
 def _task_info(eval_key: str, r: Rec, probs: Problems) -> TaskInfo:
     fam = r.family if isinstance(r.family, str) and r.family else None
     hm = r.human_minutes
-    if hm is not None and not (isinstance(hm, int | float) and not isinstance(hm, bool)
-                               and math.isfinite(hm) and hm > 0):
-        probs.warn("invalid-value", f"sample {r.id}: human_minutes {hm!r} is not a positive "
-                   "number; ignored", loc=(*r.where, "metadata", "human_minutes"))
+    if hm is not None and not (
+        isinstance(hm, int | float) and not isinstance(hm, bool) and math.isfinite(hm) and hm > 0
+    ):
+        probs.warn(
+            "invalid-value",
+            f"sample {r.id}: human_minutes {hm!r} is not a positive number; ignored",
+            loc=(*r.where, "metadata", "human_minutes"),
+        )
         hm = None
     return TaskInfo(eval=eval_key, task=r.id, family=fam, human_minutes=hm)
 

@@ -66,12 +66,24 @@ def read_lmeval(
     if p.is_dir():
         found = sorted(p.rglob("results_*.json"))
         if not found:
-            raise RspcheckError.one("file-not-found", "no results_*.json in this folder",
-                                    file=file, hint="give the harness's --output_path folder")
+            raise RspcheckError.one(
+                "file-not-found",
+                "no results_*.json in this folder",
+                file=file,
+                hint="give the harness's --output_path folder",
+            )
         out: list[SourceResult] = []
         for f in found:
-            out.extend(read_lmeval(f, metric=metric, filter=filter, model=model,
-                                   scaffold=scaffold, progress=progress))
+            out.extend(
+                read_lmeval(
+                    f,
+                    metric=metric,
+                    filter=filter,
+                    model=model,
+                    scaffold=scaffold,
+                    progress=progress,
+                )
+            )
         return out
     if not p.is_file():
         raise RspcheckError.one("file-not-found", "the file does not exist", file=file)
@@ -80,21 +92,38 @@ def read_lmeval(
         sm = _SAMPLES.match(p.name)
         if model is None:
             raise RspcheckError.one(
-                "missing-key", "a samples file alone does not name the model",
-                file=file, hint="give its results_*.json instead, or the model with --model")
+                "missing-key",
+                "a samples file alone does not name the model",
+                file=file,
+                hint="give its results_*.json instead, or the model with --model",
+            )
         task = sm[1] if sm else p.stem.removeprefix("samples_")
         date = sm[2] if sm else p.stem
-        return [_read_samples(p, task, date, {}, None, metric=metric, filt=filter,
-                              model=model, scaffold=scaffold, progress=progress)]
+        return [
+            _read_samples(
+                p,
+                task,
+                date,
+                {},
+                None,
+                metric=metric,
+                filt=filter,
+                model=model,
+                scaffold=scaffold,
+                progress=progress,
+            )
+        ]
     results_sha = sha256_file(p)
     try:
         results = json.loads(p.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         raise RspcheckError.one("log-invalid-json", f"not valid JSON: {exc}", file=file) from None
     if not isinstance(results, dict) or not isinstance(results.get("results"), dict):
-        raise RspcheckError.one("log-unreadable",
-                                "not an lm-evaluation-harness results file (no 'results' object)",
-                                file=file)
+        raise RspcheckError.one(
+            "log-unreadable",
+            "not an lm-evaluation-harness results file (no 'results' object)",
+            file=file,
+        )
     date = m[1] if m else None
     samples = {}
     for f in p.parent.glob("samples_*.jsonl"):
@@ -108,25 +137,46 @@ def read_lmeval(
         f = samples.get(task)
         if f is None:
             if task in (results.get("groups") or {}) or (results.get("group_subtasks") or {}).get(
-                    task):
+                task
+            ):
                 continue  # a group's aggregate, not a task with samples
-            problems.append(RspcheckError.one(
-                "log-member-missing",
-                f"task {task!r} has no samples_{task}_{date}.jsonl beside the results",
-                file=file, hint="run the harness with --log_samples: per-document scores are "
-                "needed").problems[0])
+            problems.append(
+                RspcheckError.one(
+                    "log-member-missing",
+                    f"task {task!r} has no samples_{task}_{date}.jsonl beside the results",
+                    file=file,
+                    hint="run the harness with --log_samples: per-document scores are needed",
+                ).problems[0]
+            )
             continue
         try:
-            out.append(_read_samples(f, task, date or "", results, (file, results_sha),
-                                     metric=metric, filt=filter, model=model, scaffold=scaffold,
-                                     progress=progress, strict_metric=len(samples) == 1,
-                                     used_metric=used))
+            out.append(
+                _read_samples(
+                    f,
+                    task,
+                    date or "",
+                    results,
+                    (file, results_sha),
+                    metric=metric,
+                    filt=filter,
+                    model=model,
+                    scaffold=scaffold,
+                    progress=progress,
+                    strict_metric=len(samples) == 1,
+                    used_metric=used,
+                )
+            )
         except RspcheckError as err:
             problems.extend(err.problems)
     if metric is not None and out and metric not in used:
-        problems.append(RspcheckError.one(
-            "scorer-unknown", f"no task in these results has the metric {metric!r}", file=file,
-            hint="see each samples file's 'metrics' for the names").problems[0])
+        problems.append(
+            RspcheckError.one(
+                "scorer-unknown",
+                f"no task in these results has the metric {metric!r}",
+                file=file,
+                hint="see each samples file's 'metrics' for the names",
+            ).problems[0]
+        )
     if problems:
         raise RspcheckError(problems)
     return out
@@ -166,8 +216,9 @@ def _read_samples(
     probs = Problems(file)
     model_name = model or _model_name(results)
     if not model_name:
-        raise RspcheckError.one("missing-key", "the results name no model", file=file,
-                                hint="give it with --model")
+        raise RspcheckError.one(
+            "missing-key", "the results name no model", file=file, hint="give it with --model"
+        )
     sha = sha256_file(path)
     cols = Columns()
     rd = RunData(run=None, columns=cols)  # type: ignore[arg-type]
@@ -176,8 +227,9 @@ def _read_samples(
     try:
         fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
-        raise RspcheckError.one("file-not-found", f"cannot open: {exc.strerror}",
-                                file=file) from None
+        raise RspcheckError.one(
+            "file-not-found", f"cannot open: {exc.strerror}", file=file
+        ) from None
     with fh:  # one pass: keep each line's metric values, grouped by filter
         for n, line in enumerate(fh, start=1):
             if progress is not None:
@@ -190,8 +242,7 @@ def _read_samples(
                 probs.add("log-invalid-json", f"line is not valid JSON: {exc}", line=n)
                 continue
             if not isinstance(row, dict) or "doc_id" not in row:
-                probs.add("log-member-corrupt", "line is not a sample object with a doc_id",
-                          line=n)
+                probs.add("log-member-corrupt", "line is not a sample object with a doc_id", line=n)
                 continue
             f = str(row.get("filter", "none"))
             if f not in by_filter:
@@ -205,14 +256,23 @@ def _read_samples(
         raise RspcheckError.one("file-empty", "the samples file has no samples", file=file)
     if filt is not None and filt not in filters:
         if strict_metric:
-            raise RspcheckError.one("scorer-unknown",
-                                    f"no filter {filt!r}; the samples have {', '.join(filters)}",
-                                    file=file, hint="choose one with --filter")
-        probs.warn("scorer-unknown", f"task {task} has no filter {filt!r}; using "
-                   f"{filters[0]!r}", hint="--filter applies to the tasks that have it")
+            raise RspcheckError.one(
+                "scorer-unknown",
+                f"no filter {filt!r}; the samples have {', '.join(filters)}",
+                file=file,
+                hint="choose one with --filter",
+            )
+        probs.warn(
+            "scorer-unknown",
+            f"task {task} has no filter {filt!r}; using {filters[0]!r}",
+            hint="--filter applies to the tasks that have it",
+        )
     elif len(filters) > 1 and filt is None:
-        probs.warn("scorer-unknown", f"task {task} has filters {', '.join(filters)}; using "
-                   f"{filters[0]!r}", hint="choose one with --filter")
+        probs.warn(
+            "scorer-unknown",
+            f"task {task} has filters {', '.join(filters)}; using {filters[0]!r}",
+            hint="choose one with --filter",
+        )
     use_filter = filt if filt in by_filter else filters[0]
     other = sum(len(v) for k, v in by_filter.items() if k != use_filter)
     if other:
@@ -223,20 +283,31 @@ def _read_samples(
         if chosen_metric is None:
             chosen_metric = ms[0] if ms else None
             if chosen_metric is None:
-                raise RspcheckError.one("scorer-unknown", "samples list no metrics",
-                                        file=file, line=n, hint="name one with --metric")
+                raise RspcheckError.one(
+                    "scorer-unknown",
+                    "samples list no metrics",
+                    file=file,
+                    line=n,
+                    hint="name one with --metric",
+                )
         if chosen_metric not in vals:
             if not strict_metric and chosen_metric == metric and ms and ms[0] in vals:
-                probs.warn("scorer-unknown", f"task {task} has no metric {metric!r}; using "
-                           f"{ms[0]!r}", line=n, hint="--metric applies to the tasks that "
-                           "have it")
+                probs.warn(
+                    "scorer-unknown",
+                    f"task {task} has no metric {metric!r}; using {ms[0]!r}",
+                    line=n,
+                    hint="--metric applies to the tasks that have it",
+                )
                 chosen_metric = ms[0]
             else:
                 raise RspcheckError.one(
                     "scorer-unknown",
                     f"no metric {chosen_metric!r} in the samples; they have: "
-                    f"{', '.join(ms) or 'none'}", file=file, line=n,
-                    hint="choose one with --metric")
+                    f"{', '.join(ms) or 'none'}",
+                    file=file,
+                    line=n,
+                    hint="choose one with --metric",
+                )
         value = vals[chosen_metric]
         if chosen_metric == metric and metric not in used_metric:
             used_metric.append(metric)
@@ -246,17 +317,24 @@ def _read_samples(
             try:
                 s = score_to_unit(v)
             except Unmappable as exc:
-                probs.add("score-unmappable", f"doc {doc}: {chosen_metric} {exc}", line=n,
-                          loc=(chosen_metric,))
+                probs.add(
+                    "score-unmappable",
+                    f"doc {doc}: {chosen_metric} {exc}",
+                    line=n,
+                    loc=(chosen_metric,),
+                )
                 continue
             if math.isnan(s):
                 rd.skipped["unscored"] += 1
                 continue
             if not 0.0 <= s <= 1.0:
-                probs.add("score-out-of-range",
-                          f"doc {doc}: {chosen_metric} = {v!r} is outside [0, 1]", line=n,
-                          loc=(chosen_metric,),
-                          hint="choose a metric scored in [0, 1] with --metric")
+                probs.add(
+                    "score-out-of-range",
+                    f"doc {doc}: {chosen_metric} = {v!r} is outside [0, 1]",
+                    line=n,
+                    loc=(chosen_metric,),
+                    hint="choose a metric scored in [0, 1] with --metric",
+                )
                 continue
             cols.add(doc, start + j, s, {}, False)
         seen_docs[doc] = start + len(values)
@@ -294,8 +372,9 @@ def _read_samples(
             notes="; ".join(notes),
         )
     except ValidationError as exc:
-        raise RspcheckError.one("invalid-value", f"cannot describe the run: {exc}",
-                                file=file) from None
+        raise RspcheckError.one(
+            "invalid-value", f"cannot describe the run: {exc}", file=file
+        ) from None
     rd.run = run
     probs.warn(
         "budget-unmeasured",
@@ -304,8 +383,7 @@ def _read_samples(
         hint="re-run under a harness that logs usage (e.g. Inspect AI), or add spend columns "
         "and ingest as a table",
     )
-    res = SourceResult(path=file, sha256=sha, format="lm-eval", runs=[rd],
-                       warnings=probs.warnings)
+    res = SourceResult(path=file, sha256=sha, format="lm-eval", runs=[rd], warnings=probs.warnings)
     if results_file is not None:
         res.extra_files.append(results_file)
     return res

@@ -76,13 +76,21 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         field, sep, column = item.partition("=")
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
-            problems.append(RspcheckError.one(
-                "map-invalid", f"--map {item!r} is not FIELD=COLUMN",
-                hint="e.g. --map score=correct --map usd=cost_usd").problems[0])
+            problems.append(
+                RspcheckError.one(
+                    "map-invalid",
+                    f"--map {item!r} is not FIELD=COLUMN",
+                    hint="e.g. --map score=correct --map usd=cost_usd",
+                ).problems[0]
+            )
         elif field not in FIELDS:
-            problems.append(RspcheckError.one(
-                "map-invalid", f"--map names an unknown field {field!r}",
-                hint=did_you_mean(field, FIELDS) or f"fields: {', '.join(FIELDS)}").problems[0])
+            problems.append(
+                RspcheckError.one(
+                    "map-invalid",
+                    f"--map names an unknown field {field!r}",
+                    hint=did_you_mean(field, FIELDS) or f"fields: {', '.join(FIELDS)}",
+                ).problems[0]
+            )
         else:
             out[field] = column
     if problems:
@@ -98,14 +106,17 @@ def _rows(p: Path, file: str, progress: Progress | None) -> tuple[list[str], Ite
             import pyarrow.parquet as pq
         except ImportError:
             raise RspcheckError.one(
-                "dependency-missing", "reading Parquet needs pyarrow, which is not installed",
-                file=file, hint="pip install 'rspcheck[parquet]', or export the table as CSV "
-                "or JSON Lines") from None
+                "dependency-missing",
+                "reading Parquet needs pyarrow, which is not installed",
+                file=file,
+                hint="pip install 'rspcheck[parquet]', or export the table as CSV or JSON Lines",
+            ) from None
         try:
             table = pq.read_table(p)
         except Exception as exc:  # pyarrow raises many types for a bad file
-            raise RspcheckError.one("attempts-unreadable", f"not a readable Parquet file: {exc}",
-                                    file=file) from None
+            raise RspcheckError.one(
+                "attempts-unreadable", f"not a readable Parquet file: {exc}", file=file
+            ) from None
         names = list(table.column_names)
         data = {c: table.column(c).to_pylist() for c in names}
         n = table.num_rows
@@ -126,11 +137,13 @@ def _rows(p: Path, file: str, progress: Progress | None) -> tuple[list[str], Ite
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise RspcheckError.one("log-invalid-json", f"line is not valid JSON: {exc}",
-                                        file=file, line=n) from None
+                raise RspcheckError.one(
+                    "log-invalid-json", f"line is not valid JSON: {exc}", file=file, line=n
+                ) from None
             if not isinstance(row, dict):
-                raise RspcheckError.one("attempts-unreadable", "line is not a JSON object",
-                                        file=file, line=n)
+                raise RspcheckError.one(
+                    "attempts-unreadable", "line is not a JSON object", file=file, line=n
+                )
             return row
 
         # column names from the first 100 rows (later rows may add none that matter)
@@ -149,6 +162,7 @@ def _rows(p: Path, file: str, progress: Progress | None) -> tuple[list[str], Ite
                     row = parse(n, line)
                     if row is not None:
                         yield n, row
+
         return names, it()
     if suffix in (".csv", ".tsv"):
         fh = open(p, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by it()
@@ -170,11 +184,18 @@ def _rows(p: Path, file: str, progress: Progress | None) -> tuple[list[str], Ite
                         raise RspcheckError.one(
                             "attempts-unreadable",
                             f"row has {len(row)} cells, the header {len(header)}",
-                            file=file, line=reader.line_num)
+                            file=file,
+                            line=reader.line_num,
+                        )
                     yield reader.line_num, dict(zip(header, row, strict=True))
+
         return header, it_csv()
-    raise RspcheckError.one("unknown-format", f"cannot tell the table format of {p.name!r}",
-                            file=file, hint="use .csv, .tsv, .jsonl or .parquet")
+    raise RspcheckError.one(
+        "unknown-format",
+        f"cannot tell the table format of {p.name!r}",
+        file=file,
+        hint="use .csv, .tsv, .jsonl or .parquet",
+    )
 
 
 def _num(v: Any) -> float:
@@ -223,23 +244,32 @@ def read_table(
     for f in FIELDS:
         if f in mapping:
             if mapping[f] not in names:
-                probs.add("map-invalid", f"--map {f}={mapping[f]}: the table has no column "
-                          f"{mapping[f]!r}", hint=did_you_mean(mapping[f], names)
-                          or f"columns: {', '.join(names[:30])}")
+                probs.add(
+                    "map-invalid",
+                    f"--map {f}={mapping[f]}: the table has no column {mapping[f]!r}",
+                    hint=did_you_mean(mapping[f], names) or f"columns: {', '.join(names[:30])}",
+                )
             else:
                 cols[f] = mapping[f]
         elif f in names:
             cols[f] = f
     for f in ("task", "score"):
         if f not in cols and f not in mapping:
-            probs.add("attempt-missing-column", f"no {f} column",
-                      hint=f"map one with --map {f}=COLUMN (columns: {', '.join(names[:30])})")
+            probs.add(
+                "attempt-missing-column",
+                f"no {f} column",
+                hint=f"map one with --map {f}=COLUMN (columns: {', '.join(names[:30])})",
+            )
     if "model" not in cols and model is None:
-        probs.add("missing-key", "no model column and no --model",
-                  hint="--map model=COLUMN or --model NAME")
+        probs.add(
+            "missing-key",
+            "no model column and no --model",
+            hint="--map model=COLUMN or --model NAME",
+        )
     if "eval" not in cols and eval is None:
-        probs.add("missing-key", "no eval column and no --eval",
-                  hint="--map eval=COLUMN or --eval NAME")
+        probs.add(
+            "missing-key", "no eval column and no --eval", hint="--map eval=COLUMN or --eval NAME"
+        )
     probs.raise_if_errors()
 
     stem = safe_id(p.stem)
@@ -260,8 +290,9 @@ def read_table(
         if "run" in cols and get(cols["run"]) not in (None, ""):
             run_id = safe_id(str(get(cols["run"])))
         else:
-            suffix = "".join(f":{get(cols[k])}" for k in budget_keys if get(cols[k]) not in
-                             (None, ""))
+            suffix = "".join(
+                f":{get(cols[k])}" for k in budget_keys if get(cols[k]) not in (None, "")
+            )
             run_id = safe_id(f"{stem}:{reval}@{rmodel}{suffix}")
         prev = run_fields.get(run_id)
         if prev is None:
@@ -272,9 +303,13 @@ def read_table(
             for k, v in fields.items():
                 if prev.get(k) != v:
                     code = "log-mixed-models" if k == "model" else "invalid-value"
-                    probs.add(code, f"run {run_id} has {k} {prev.get(k)!r} (line "
-                              f"{run_lines[run_id]}) and {v!r}", line=line,
-                              hint="one run has one value; give each its own run id")
+                    probs.add(
+                        code,
+                        f"run {run_id} has {k} {prev.get(k)!r} (line "
+                        f"{run_lines[run_id]}) and {v!r}",
+                        line=line,
+                        hint="one run has one value; give each its own run id",
+                    )
                     break
         rd = runs[run_id]
         # attempt
@@ -291,9 +326,13 @@ def read_table(
             rd.skipped["unscored"] += 1
             continue
         if not 0.0 <= score <= 1.0:
-            probs.add("score-out-of-range", f"score {get(cols['score'])!r} is outside [0, 1]",
-                      line=line, loc=(cols["score"],),
-                      hint="rescale to [0, 1], or map another column with --map score=COLUMN")
+            probs.add(
+                "score-out-of-range",
+                f"score {get(cols['score'])!r} is outside [0, 1]",
+                line=line,
+                loc=(cols["score"],),
+                hint="rescale to [0, 1], or map another column with --map score=COLUMN",
+            )
             continue
         spend: dict[str, float] = {}
         bad = False
@@ -303,15 +342,19 @@ def read_table(
             try:
                 v = _num(get(cols[k]))
             except (ValueError, TypeError):
-                probs.add("wrong-type", f"{k} {get(cols[k])!r} is not a number", line=line,
-                          loc=(cols[k],))
+                probs.add(
+                    "wrong-type", f"{k} {get(cols[k])!r} is not a number", line=line, loc=(cols[k],)
+                )
                 bad = True
                 continue
             if v < 0 or math.isinf(v):
-                probs.add("negative-value" if v < 0 else "not-finite",
-                          f"{k} is {v:g}", line=line, loc=(cols[k],),
-                          hint="spend is a count or amount >= 0; leave the cell empty when "
-                          "unknown")
+                probs.add(
+                    "negative-value" if v < 0 else "not-finite",
+                    f"{k} is {v:g}",
+                    line=line,
+                    loc=(cols[k],),
+                    hint="spend is a count or amount >= 0; leave the cell empty when unknown",
+                )
                 bad = True
             spend[k] = v
         attempt = -1
@@ -322,8 +365,12 @@ def read_table(
                     raise ValueError(a)
                 attempt = int(a)
             except (ValueError, TypeError):
-                probs.add("invalid-value", f"attempt {get(cols['attempt'])!r} is not a whole "
-                          "number >= 0", line=line, loc=(cols["attempt"],))
+                probs.add(
+                    "invalid-value",
+                    f"attempt {get(cols['attempt'])!r} is not a whole number >= 0",
+                    line=line,
+                    loc=(cols["attempt"],),
+                )
                 bad = True
         if bad:
             continue
@@ -337,9 +384,11 @@ def read_table(
             except (ValueError, TypeError):
                 hmf = math.nan
             rd.tasks[str(task)] = TaskInfo(
-                eval=safe_id(str(reval)), task=str(task),
+                eval=safe_id(str(reval)),
+                task=str(task),
                 family=None if fam in (None, "") else str(fam),
-                human_minutes=hmf if math.isfinite(hmf) and hmf > 0 else None)
+                human_minutes=hmf if math.isfinite(hmf) and hmf > 0 else None,
+            )
     probs.raise_if_errors()
 
     result = SourceResult(path=file, sha256=sha, format="table")
@@ -353,8 +402,19 @@ def read_table(
             if target != "reasoning_effort":
                 try:
                     v = _num(v)
-                    v = int(v) if target in ("max_tokens", "reasoning_tokens", "token_limit",
-                                             "message_limit", "epochs") and v == int(v) else v
+                    v = (
+                        int(v)
+                        if target
+                        in (
+                            "max_tokens",
+                            "reasoning_tokens",
+                            "token_limit",
+                            "message_limit",
+                            "epochs",
+                        )
+                        and v == int(v)
+                        else v
+                    )
                 except (ValueError, TypeError):
                     pass
             limits[target] = v
@@ -363,8 +423,9 @@ def read_table(
                 id=run_id,
                 model=safe_id(f["model"]),
                 eval=safe_id(f["eval"]),
-                eval_version=None if f.get("eval_version") in (None, "") else
-                str(f["eval_version"]),
+                eval_version=None
+                if f.get("eval_version") in (None, "")
+                else str(f["eval_version"]),
                 scaffold=safe_id(str(f.get("scaffold") or scaffold or "default")),
                 date=_date(f.get("date")),
                 limits=RunLimits(**limits),
@@ -373,8 +434,11 @@ def read_table(
         except ValidationError as exc:
             first = exc.errors()[0]
             raise RspcheckError.one(
-                "invalid-value", f"run {run_id}: {'.'.join(map(str, first['loc']))}: "
-                f"{first['msg']}", file=file, line=run_lines[run_id]) from None
+                "invalid-value",
+                f"run {run_id}: {'.'.join(map(str, first['loc']))}: {first['msg']}",
+                file=file,
+                line=run_lines[run_id],
+            ) from None
         if not rd.columns.task:
             continue
         # number attempts within (run, task) in row order where no column gave them
@@ -387,10 +451,13 @@ def read_table(
         rd.run = run
         result.runs.append(rd)
     if not any(k in cols for k in ("input_tokens", "output_tokens", "usd", "seconds")):
-        probs.warn("budget-unmeasured", "the table has no spend columns (tokens, usd or "
-                   "seconds): its runs have no measured budget",
-                   hint="map spend with --map input_tokens=COL --map output_tokens=COL "
-                   "--map usd=COL --map seconds=COL")
+        probs.warn(
+            "budget-unmeasured",
+            "the table has no spend columns (tokens, usd or "
+            "seconds): its runs have no measured budget",
+            hint="map spend with --map input_tokens=COL --map output_tokens=COL "
+            "--map usd=COL --map seconds=COL",
+        )
     result.warnings.extend(probs.warnings)
     return result
 

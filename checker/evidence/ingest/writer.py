@@ -51,8 +51,10 @@ def write_attempts(evidence: Evidence, path: Path) -> str:
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         buf: list[str] = []
         for i in range(len(t)):
-            parts = [f'{{"run": {runs[run[i]]}, "task": {tasks[task[i]]}, '
-                     f'"attempt": {attempt[i]}, "score": {_num(score[i])}']
+            parts = [
+                f'{{"run": {runs[run[i]]}, "task": {tasks[task[i]]}, '
+                f'"attempt": {attempt[i]}, "score": {_num(score[i])}'
+            ]
             for k, col in zip(keys, spend, strict=True):
                 parts.append(f", {k}: {_num(col[i])}")
             parts.append(f', "limit_hit": {"true" if limit[i] else "false"}}}\n')
@@ -114,4 +116,3 @@ def write_evidence(evidence: Evidence, out: str | Path) -> tuple[Path, Path]:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
     return out, att
-
