@@ -183,25 +183,26 @@ def determine(
         if not reasons:
             reasons.append(Reason(code="no-evidence", message="no usable evidence"))
         explain.append(ExplainStep(step="decision", detail="indeterminate: no usable evidence"))
-        return _result(
+        result = _result(
             t,
-            state,
-            basis,
-            reasons,
-            crossing,
-            None,
-            False,
-            "none" if ab is None else "indeterminate",
-            cov,
-            curve,
             points,
-            [],
             runs_used,
             scaffolds,
-            [],
-            waived_by,
-            explain,
-        ), prices
+            state=state,
+            basis=basis,
+            reasons=reasons,
+            crossing_budget=crossing,
+            headroom_oom=None,
+            headroom_is_lower_bound=False,
+            alert_state="none" if ab is None else "indeterminate",
+            coverage=cov,
+            curve=curve,
+            families=[],
+            affordability=[],
+            waived_by=waived_by,
+            explain=explain,
+        )
+        return result, prices
 
     est, low, up = combined.estimate, combined.lower, combined.upper
     basis_arr, lower_basis = combined.basis, combined.lower_basis
@@ -362,25 +363,26 @@ def determine(
             alert_state = "indeterminate"
     afford = _affordability(policy, t, state, crossing, hi, headroom)
     curve = _curve_out(x, combined, tb, ab)
-    return _result(
+    result = _result(
         t,
-        state,
-        basis,
-        reasons,
-        crossing,
-        headroom,
-        headroom_lb,
-        alert_state,
-        cov,
-        curve,
         points,
-        [f for ec in eval_curves for f in ec.families],
         runs_used,
         scaffolds,
-        afford,
-        waived_by,
-        explain,
-    ), prices
+        state=state,
+        basis=basis,
+        reasons=reasons,
+        crossing_budget=crossing,
+        headroom_oom=_sig(headroom, 4),
+        headroom_is_lower_bound=headroom_lb,
+        alert_state=alert_state,
+        coverage=cov,
+        curve=curve,
+        families=[f for ec in eval_curves for f in ec.families],
+        affordability=afford,
+        waived_by=waived_by,
+        explain=explain,
+    )
+    return result, prices
 
 
 def _elicitation(t: Threshold, scaffolds: set[str], max_attempts: int) -> tuple[bool, str]:
@@ -552,44 +554,22 @@ def _curve_out(x, combined, tb, ab) -> Curve:
 
 
 def _result(
-    t,
-    state,
-    basis,
-    reasons,
-    crossing,
-    headroom,
-    headroom_lb,
-    alert_state,
-    cov,
-    curve,
-    points,
-    families,
-    runs_used,
-    scaffolds,
-    afford,
-    waived_by,
-    explain,
+    t: Threshold,
+    points: list[EvaluatedPoint],
+    runs_used: list[str],
+    scaffolds: set[str],
+    **decided: object,
 ) -> ThresholdResult:
+    """A ThresholdResult: the threshold's identity, the evidence used (in canonical order, so
+    file and run order never reach the JSON) and the decided fields given by keyword."""
     return ThresholdResult(
         id=t.id,
         title=t.title,
         domain=t.domain,
         level=t.level,
         axis=str(t.axis),
-        state=state,
-        basis=basis,
-        reasons=reasons,
-        crossing_budget=crossing,
-        headroom_oom=_sig(headroom, 4),
-        headroom_is_lower_bound=headroom_lb,
-        alert_state=alert_state,
-        coverage=cov,
-        curve=curve,
         points=sorted(points, key=lambda p: (p.eval, p.budget, p.k, p.run)),
-        families=families,
         evidence_runs=sorted(runs_used),
         scaffolds=sorted(scaffolds),
-        affordability=afford,
-        waived_by=waived_by,
-        explain=explain,
+        **decided,  # type: ignore[arg-type]
     )
