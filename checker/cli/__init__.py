@@ -54,6 +54,15 @@ def _register() -> None:
     from checker.cli import report as _report  # noqa: F401
     from checker.cli import verify as _verify  # noqa: F401
 
+    # --help lists commands in the order a new user meets them, not in import order.
+    order = ["demo", "lint", "check", "compare", "report", "verify", "keygen", "ingest"]
+
+    def rank(command: typer.models.CommandInfo) -> int:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        return order.index(name) if name in order else len(order)
+
+    app.registered_commands.sort(key=rank)
+
 
 _register()
 
