@@ -212,6 +212,11 @@ class RspcheckError(Exception):
     def __str__(self) -> str:
         return "\n".join(p.format() for p in self.problems) or "rspcheck error"
 
+    def __reduce__(self) -> tuple[type[RspcheckError], tuple[list[Problem]]]:
+        # Exceptions pickle as ``cls(*args)``, and args holds the message, not the problems:
+        # rebuild from the problems so errors survive a process pool (``load_many``).
+        return (RspcheckError, (self.problems,))
+
 
 class ProblemCollector:
     """Gathers problems while a loader walks a document; raises them all at the end."""

@@ -90,7 +90,7 @@ def check(
     """
     from checker.engine.evaluate import evaluate
     from checker.errors import RspcheckError
-    from checker.evidence.load import load_evidence, merge_evidence
+    from checker.evidence.load import load_many
     from checker.policy.load import load_policy
 
     if format not in ("text", "json"):
@@ -121,7 +121,7 @@ def check(
                 "missing-key", "signing options need --pdf FILE (what would be signed?)"
             )
         loaded = load_policy(policy, today=date)
-        ev = merge_evidence([load_evidence(e) for e in evidence])
+        ev = load_many(evidence)
         from checker.cli._progress import threshold_progress
 
         with threshold_progress() as progress:

@@ -38,12 +38,12 @@ def compare(
     """
     from checker.engine.compare import compare as run_compare
     from checker.errors import RspcheckError
-    from checker.evidence.load import load_evidence, merge_evidence
+    from checker.evidence.load import load_many
 
     if axis not in ("usd", "tokens", "seconds"):
         raise typer.BadParameter("use usd, tokens or seconds", param_hint="--axis")
     try:
-        ev = merge_evidence([load_evidence(e) for e in evidence])
+        ev = load_many(evidence)
         result = run_compare(
             ev, eval_id, models[0], models[1], axis=axis, replicates=replicates, seed=seed
         )

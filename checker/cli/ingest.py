@@ -163,19 +163,31 @@ def _run_with_progress(run_ingest, fmt, sources, options, title):  # type: ignor
             )
     if total < _PROGRESS_BYTES:
         return run_ingest(fmt, sources, title=title, **options)
+    import time
+
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+    # refreshed from the callback, not by a thread: many sources are read in forked worker
+    # processes, and forking is only safe while this process runs a single thread
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task(f"reading {len(sources)} source(s)", total=total)
-        return run_ingest(
-            fmt, sources, title=title, progress=lambda n: bar.advance(task, n), **options
-        )
+        last = [0.0]
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            now = time.monotonic()
+            if now - last[0] > 0.1:
+                last[0] = now
+                bar.refresh()
+
+        return run_ingest(fmt, sources, title=title, progress=advance, **options)
 
 
 def _summary(evidence, used, manifest: Path, attempts: Path) -> None:  # type: ignore[no-untyped-def]

@@ -20,13 +20,13 @@ MAX_DIFFERENCES = 10
 def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]) -> str:
     """The determination JSON recomputed from the inputs with the recorded settings."""
     from checker.engine.evaluate import evaluate
-    from checker.evidence.load import load_evidence, merge_evidence
+    from checker.evidence.load import load_many
     from checker.policy.load import load_policy
 
     settings = determination.get("settings") or {}
     as_of = dt.date.fromisoformat(str(determination["as_of"]))
     loaded = load_policy(policy_path, today=as_of)
-    evidence = merge_evidence([load_evidence(p) for p in evidence_paths])
+    evidence = load_many(evidence_paths)
     det = evaluate(
         loaded,
         evidence,

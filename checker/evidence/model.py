@@ -298,21 +298,32 @@ class AttemptTable:
 
     @classmethod
     def concat(cls, tables: list[AttemptTable]) -> AttemptTable:
-        """Stack tables, re-coding runs and tasks into one shared vocabulary."""
+        """Stack tables, re-coding runs and tasks into one shared vocabulary.
+
+        Equal to :meth:`from_columns` over the stacked string columns, without it: each table's
+        codes are already factorised, so only the (small) vocabularies are merged and each
+        table's codes are mapped through a lookup array. A million rows stack in milliseconds
+        rather than the seconds a sort of a million strings takes.
+        """
         tables = [t for t in tables if len(t)]
         if not tables:
             return cls.empty()
         if len(tables) == 1:
             return tables[0]
-        runs = np.concatenate([np.asarray(t.run_ids, dtype=object)[t.run] for t in tables])
-        tasks = np.concatenate([np.asarray(t.task_ids, dtype=object)[t.task] for t in tables])
-        return cls.from_columns(
-            run=runs,
-            task=tasks,
-            score=np.concatenate([t.score for t in tables]),
-            attempt=np.concatenate([t.attempt for t in tables]),
-            spend={c: np.concatenate([t.spend[c] for t in tables]) for c in SPEND_COLUMNS},
-            limit_hit=np.concatenate([t.limit_hit for t in tables]),
+        run_ids, run_maps = _merge_vocab([(t.run_ids, t.run) for t in tables])
+        task_ids, task_maps = _merge_vocab([(t.task_ids, t.task) for t in tables])
+        return cls(
+            run=np.concatenate([m[t.run] for m, t in zip(run_maps, tables, strict=True)]),
+            task=np.concatenate([m[t.task] for m, t in zip(task_maps, tables, strict=True)]),
+            attempt=np.concatenate([t.attempt for t in tables]).astype(np.int32, copy=False),
+            score=np.concatenate([t.score for t in tables]).astype(np.float64, copy=False),
+            spend={
+                c: np.concatenate([t.spend[c] for t in tables]).astype(np.float64, copy=False)
+                for c in SPEND_COLUMNS
+            },
+            limit_hit=np.concatenate([t.limit_hit for t in tables]).astype(bool, copy=False),
+            run_ids=run_ids,
+            task_ids=task_ids,
             sources=tuple(s for t in tables for s in t.sources),
         )
 
@@ -330,6 +341,25 @@ class AttemptTable:
         except ValueError:
             return np.zeros(0, np.int64)
         return np.flatnonzero(self.run == code)
+
+
+def _merge_vocab(
+    parts: list[tuple[tuple[str, ...], np.ndarray]],
+) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """One sorted vocabulary for several (ids, codes) pairs, and per pair a lookup array from
+    its codes to the merged ones. Only ids some row uses are kept (as :meth:`from_columns`
+    would), sorted as ``np.unique`` sorts strings."""
+    used = []
+    for ids, codes in parts:
+        arr = np.asarray(ids, dtype=str) if ids else np.zeros(0, dtype="<U1")
+        used.append(arr[np.unique(codes)] if len(arr) else arr)
+    merged = np.unique(np.concatenate(used))
+    maps = []
+    for ids, _ in parts:
+        arr = np.asarray(ids, dtype=str) if ids else np.zeros(0, dtype="<U1")
+        # ids a table lists but no row uses map to a code nothing refers to (never read)
+        maps.append(np.searchsorted(merged, arr).astype(np.int32))
+    return tuple(str(x) for x in merged), maps
 
 
 def _number_within(run: np.ndarray, task: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ Entry points:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -94,43 +95,71 @@ def read_sources(
     sources: Sequence[str | Path],
     *,
     progress: Progress | None = None,
+    workers: int | None = None,
     **options: Any,
 ) -> list[SourceResult]:
-    """Read every source with the reader of ``fmt``; errors of all sources are raised together."""
-    problems = []
-    results: list[SourceResult] = []
-    if fmt == "inspect":
-        from checker.evidence.ingest.inspect import read_inspect_log
+    """Read every source with the reader of ``fmt``; errors of all sources are raised together.
 
-        def read(s: str | Path) -> list[SourceResult]:
-            return [read_inspect_log(s, progress=progress, **options)]
-    elif fmt == "lm-eval":
-        from checker.evidence.ingest.lmeval import read_lmeval
-
-        def read(s: str | Path) -> list[SourceResult]:
-            return read_lmeval(s, progress=progress, **options)
-    elif fmt == "table":
-        from checker.evidence.ingest.tables import read_table
-
-        def read(s: str | Path) -> list[SourceResult]:
-            return [read_table(s, progress=progress, **options)]
-    else:
+    Many large sources are read in worker processes (``workers``, default the CPUs available;
+    see :mod:`checker.evidence._pool`), results in source order: the same results as reading
+    them one by one. ``progress`` then advances by each source's size as it completes.
+    """
+    if fmt not in FORMATS:
         raise RspcheckError.one(
             "unknown-format", f"unknown ingest format {fmt!r}", hint=f"one of {', '.join(FORMATS)}"
         )
-    for s in sources:
-        try:
-            got = read(s)
-        except RspcheckError as err:
-            problems.extend(err.problems)
-            continue
-        for res in got:
-            for rd in res.runs:
-                rd.columns.freeze()  # lists to arrays as soon as a source is read
-        results.extend(got)
+    from checker.evidence._pool import input_bytes, map_ordered, pool_size
+
+    paths = [Path(s) for s in sources]
+    n = pool_size(paths, workers)
+    if n > 1:
+        job = functools.partial(_read_one, fmt, None, options)
+        done = None
+        if progress is not None:
+            sizes = [input_bytes(p) for p in paths]
+
+            def done(i: int) -> None:
+                progress(sizes[i])
+
+        outcomes = map_ordered(job, list(sources), n, done)
+    else:
+        outcomes = [_read_one(fmt, progress, options, s) for s in sources]
+    problems = []
+    results: list[SourceResult] = []
+    for got in outcomes:
+        if isinstance(got, RspcheckError):
+            problems.extend(got.problems)
+        else:
+            results.extend(got)
     if problems:
         raise RspcheckError(problems)
     return results
+
+
+def _read_one(
+    fmt: str, progress: Progress | None, options: dict[str, Any], source: str | Path
+) -> list[SourceResult] | RspcheckError:
+    """One source's results (columns frozen to arrays), or its error (returned, not raised,
+    so that every source's problems are reported together)."""
+    try:
+        if fmt == "inspect":
+            from checker.evidence.ingest.inspect import read_inspect_log
+
+            got = [read_inspect_log(source, progress=progress, **options)]
+        elif fmt == "lm-eval":
+            from checker.evidence.ingest.lmeval import read_lmeval
+
+            got = read_lmeval(source, progress=progress, **options)
+        else:
+            from checker.evidence.ingest.tables import read_table
+
+            got = [read_table(source, progress=progress, **options)]
+    except RspcheckError as err:
+        return err
+    for res in got:
+        for rd in res.runs:
+            rd.columns.freeze()  # lists to arrays as soon as a source is read
+    return got
 
 
 def ingest(
@@ -139,6 +168,7 @@ def ingest(
     *,
     title: str | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
     **options: Any,
 ) -> tuple[Evidence, list[SourceResult]]:
     """Read sources of one format into one Evidence (and the per-source results, for summaries).
@@ -146,8 +176,11 @@ def ingest(
     ``options`` go to the reader: ``scorer``/``scaffold`` (inspect); ``metric``/``filter``/
     ``model`` (lm-eval); ``mapping``/``model``/``eval``/``scaffold`` (table).
     """
-    results = read_sources(fmt, sources, progress=progress, **options)
-    return build_evidence(results, title=title)
+    from checker.evidence._pool import gc_paused
+
+    with gc_paused():
+        results = read_sources(fmt, sources, progress=progress, workers=workers, **options)
+        return build_evidence(results, title=title)
 
 
 def write_evidence(evidence: Evidence, out: str | Path) -> tuple[Path, Path]:

@@ -61,10 +61,15 @@ _CENTRAL = b"PK\x01\x02"
 _CD = struct.Struct("<4s6H3L5H2L")  # central directory file header, 46 bytes
 
 
-def read_directory(fh: IO[bytes], size: int) -> dict[str, Entry]:
+def read_directory(
+    fh: IO[bytes], size: int, skip: bytes | None = None, skipped: list[bytes] | None = None
+) -> dict[str, Entry]:
     """Parse the zip central directory (zip64 included), as :mod:`zipfile` does but leaner.
 
-    Raises ``zipfile.BadZipFile`` for anything that is not a well-formed directory.
+    Entries whose raw name starts with ``skip`` are not made into entries (a ``.eval`` log's
+    10,000 ``samples/`` members, which a finished log's reading only counts): their raw names
+    go to ``skipped``. Raises ``zipfile.BadZipFile`` for anything that is not a well-formed
+    directory.
     """
     tail_len = min(size, 22 + 65535)
     fh.seek(size - tail_len)
@@ -109,6 +114,11 @@ def read_directory(fh: IO[bytes], size: int) -> dict[str, Entry]:
         if sig != _CENTRAL:
             raise zipfile.BadZipFile("a central directory entry is damaged")
         name_b = cd[pos + 46 : pos + 46 + nlen]
+        if skip is not None and name_b.startswith(skip):
+            skipped.append(name_b)  # type: ignore[union-attr]
+            pos += 46 + nlen + elen + clen
+            seen += 1
+            continue
         if 0xFFFFFFFF in (csize, usize, offset):
             extra = cd[pos + 46 + nlen : pos + 46 + nlen + elen]
             csize, usize, offset = _zip64_extra(extra, csize, usize, offset)
@@ -142,10 +152,18 @@ def _zip64_extra(extra: bytes, csize: int, usize: int, offset: int) -> tuple[int
 class ZipArchive:
     """A zip file's directory and streamed access to its members."""
 
-    def __init__(self, fh: IO[bytes], size: int) -> None:
+    def __init__(self, fh: IO[bytes], size: int, skip: bytes | None = None) -> None:
         self.fh = fh
         self.size = size
-        self.members: dict[str, Entry] = read_directory(fh, size)
+        self.skipped: list[bytes] = []
+        """Raw names of the members left out of :attr:`members` (those starting ``skip``)."""
+        self.members: dict[str, Entry] = read_directory(fh, size, skip, self.skipped)
+
+    def read_all(self) -> None:
+        """Make :attr:`members` list every member (after a directory read with ``skip``)."""
+        if self.skipped:
+            self.members = read_directory(self.fh, self.size)
+            self.skipped = []
 
     def chunks(self, name: str, progress: Any = None) -> Iterator[bytes]:
         """Decompressed bytes of member ``name``, a piece per :data:`CHUNK` of compressed input."""

@@ -8,6 +8,7 @@ against each other (two sources claiming one run) and assembles one
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -277,8 +278,7 @@ def build_evidence(
     runs: list[EvalRun] = []
     models: dict[str, ModelInfo] = {}
     tasks: dict[tuple[str, str], TaskInfo] = {}
-    parts: list[Columns] = []
-    run_col: list[np.ndarray] = []
+    parts: list[AttemptTable] = []
     for res in used:
         warnings.extend(res.warnings)
         for rd in res.runs:
@@ -287,8 +287,18 @@ def build_evidence(
             for key, info in rd.tasks.items():
                 tasks.setdefault((rd.run.eval, key), info)
             rd.columns.freeze()
-            parts.append(rd.columns)
-            run_col.append(np.full(len(rd.columns), rd.run.id, dtype=object))
+            c = rd.columns
+            if len(c):  # factorised per run, then stacked (no sort of a million strings)
+                parts.append(
+                    AttemptTable.from_columns(
+                        run=np.full(len(c), rd.run.id, dtype=object),
+                        task=c.task,
+                        score=c.score,
+                        attempt=c.attempt,
+                        spend=c.spend,
+                        limit_hit=c.limit_hit,
+                    )
+                )
             w = skipped_warning(rd, res.path)
             if w is not None:
                 warnings.append(w)
@@ -298,16 +308,8 @@ def build_evidence(
         runs=runs,
         tasks=[tasks[k] for k in sorted(tasks)],
     )
-    if sum(len(c) for c in parts):
-        table = AttemptTable.from_columns(
-            run=np.concatenate(run_col),
-            task=np.concatenate([c.task for c in parts]),
-            score=np.concatenate([c.score for c in parts]),
-            attempt=np.concatenate([c.attempt for c in parts]),
-            spend={k: np.concatenate([c.spend[k] for c in parts]) for k in SPEND_COLUMNS},
-            limit_hit=np.concatenate([c.limit_hit for c in parts]),
-            sources=tuple(r.path for r in used),
-        )
+    if parts:
+        table = dataclasses.replace(AttemptTable.concat(parts), sources=tuple(r.path for r in used))
     else:
         table = AttemptTable.empty()
     evidence = Evidence(
