@@ -111,10 +111,12 @@ def main() -> None:
         f"Target: under 5 s end to end on 2 cores. "
         f"{'Met.' if best['determination_to_pdf, end to end'] < 5 else 'NOT met: see notes.'}",
         "",
-        "Notes: WeasyPrint draws SVG text glyph by glyph (~4 ms per label), so chart legends "
-        "are HTML and minor ticks are off; threshold charts are drawn by forked workers "
-        "(RSPCHECK_CHART_WORKERS) from 8 thresholds on; the stages above HTML overlap "
-        "(HTML includes the charts).",
+        "Notes: WeasyPrint's SVG cost is per node and per anchored text, so charts are written "
+        "start-anchored without bare <g> wrappers, hatching and error bars as single paths, "
+        "no tick marks, and chart legends in HTML; the cyclic GC is paused during WeasyPrint "
+        "(~1 s of 7); threshold charts are drawn by forked workers (RSPCHECK_CHART_WORKERS) "
+        "from 8 thresholds on; the stages above HTML overlap (HTML includes the charts). "
+        "Timings on a shared 2-core machine vary by up to ~30% between runs.",
         "",
     ]
     text = "\n".join(lines)

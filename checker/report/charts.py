@@ -77,10 +77,67 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _save(fig: Any) -> str:
+    """The figure as SVG text, shaped for WeasyPrint's SVG renderer, whose cost is per node
+    (each parsed, cascaded and drawn on its own) and per centred or right-aligned text (each
+    becomes a PDF form XObject). So: text is written start-anchored at the position matplotlib
+    laid it out at (same font, same place), and ``<g>`` wrappers that carry nothing but an
+    ``id`` are dropped (their children move up). What is drawn does not change."""
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+
+    class _StartAnchored(RendererSVG):  # type: ignore[misc]
+        def draw_text(
+            self,
+            gc: Any,
+            x: float,
+            y: float,
+            s: str,
+            prop: Any,
+            angle: float,
+            ismath: Any = False,
+            mtext: Any = None,
+        ) -> None:
+            # without `mtext` matplotlib places the text by its own layout (translate x y)
+            super().draw_text(gc, x, y, s, prop, angle, ismath, None)
+
+    FigureCanvasSVG(fig)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    width, height = fig.get_size_inches()
+    renderer = MixedModeRenderer(
+        fig,
+        width,
+        height,
+        72,
+        _StartAnchored(
+            width * 72, height * 72, buf, image_dpi=72, metadata={"Date": None, "Creator": None}
+        ),
+    )
+    fig.draw(renderer)
+    renderer.finalize()
     svg = buf.getvalue()
-    return svg[svg.index("<svg") :]
+    return _flatten_groups(svg[svg.index("<svg") :])
+
+
+def _flatten_groups(svg: str) -> str:
+    """Drop ``<g id="...">`` wrappers with no other attribute, keeping their children, and
+    empty ``<g>`` elements (matplotlib writes one per artist and per tick)."""
+    import re
+
+    out: list[str] = []
+    stack: list[bool] = []  # per open <g>: was it kept?
+    for m in re.finditer(r"<g(?:\s[^>]*)?>|</g>|[^<]+|<[^>]*>", svg):
+        tok = m.group(0)
+        if tok.startswith("<g") and (tok.endswith(">") and (tok[2] in " >")):
+            bare = re.fullmatch(r'<g(?: id="[^"]*")?>', tok) is not None
+            stack.append(not bare)
+            if not bare:
+                out.append(tok)
+        elif tok == "</g>":
+            if stack.pop():
+                out.append(tok)
+        else:
+            out.append(tok)
+    return "".join(out)
 
 
 def _rc() -> Any:
@@ -127,6 +184,8 @@ def _tex(text: str) -> str:
 def _style_axes(ax: Any) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    # no tick marks: the grid lines mark the values, and each mark is an SVG node to draw
+    ax.tick_params(left=False, bottom=False)
     ax.grid(True, which="major", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
 
@@ -186,9 +245,8 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
         for a_, b_ in unc_spans:
             lo_, hi_ = max(a_, cov.range_min), min(b_, cov.range_max)
             if hi_ > lo_:
-                ax.axvspan(
-                    lo_, hi_, facecolor="white", edgecolor="#c8c8c8", hatch="////", lw=0, zorder=0
-                )
+                ax.axvspan(lo_, hi_, color="white", lw=0, zorder=0)
+                _hatch(ax, lo_, hi_, xlim)
 
         # the band, by what supports it
         if x.size:
@@ -264,23 +322,27 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
         for (multi, summary), pts in sorted(groups.items()):
             px = [p.budget for p in pts]
             py = [p.estimate for p in pts]
-            err = [
-                [max(p.estimate - p.lower, 0) for p in pts],
-                [max(p.upper - p.estimate, 0) for p in pts],
-            ]
             colour = CURVE if not multi else "#2f7f8f"
-            ax.errorbar(
+            # intervals and their caps as one path (errorbar() writes a path per bar and a
+            # marker per cap, and WeasyPrint's cost is per SVG node)
+            cap = (xlim[1] / xlim[0]) ** 0.004  # a constant width on the log axis
+            bx: list[float] = []
+            by: list[float] = []
+            for p in pts:
+                lo_p, hi_p = min(p.lower, p.estimate), max(p.upper, p.estimate)
+                b = p.budget
+                bx += [b, b, math.nan, b / cap, b * cap, math.nan, b / cap, b * cap, math.nan]
+                by += [lo_p, hi_p, math.nan, lo_p, lo_p, math.nan, hi_p, hi_p, math.nan]
+            ax.plot(bx, by, color=colour, lw=0.9, zorder=5)
+            ax.plot(
                 px,
                 py,
-                yerr=err,
-                fmt="D" if multi else "o",
+                ls="none",
+                marker="D" if multi else "o",
                 ms=4.2 if multi else 4.5,
                 mfc="white" if summary else colour,
                 mec=colour,
                 mew=1.0,
-                ecolor=colour,
-                elinewidth=0.9,
-                capsize=2,
                 zorder=5,
             )
 
@@ -316,6 +378,28 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
             ax.plot([left, right], [ty, ty], color=colour, lw=3, alpha=0.45, zorder=4)
             ax.plot([cb.estimate], [ty], marker="*", ms=9, color=colour, ls="none", zorder=7)
         return _save(fig)
+
+
+def _hatch(ax: Any, lo: float, hi: float, xlim: tuple[float, float]) -> None:
+    """Diagonal hatching over ``lo``–``hi`` (full height) as one path: a hatch pattern costs
+    WeasyPrint a tiling pattern per use, the slowest thing in a chart."""
+    import numpy as np
+
+    span = math.log(xlim[1] / xlim[0])
+    fa, fb = math.log(lo / xlim[0]) / span, math.log(hi / xlim[0]) / span  # axes fractions
+    pos = ax.get_position()
+    w_in, h_in = ax.figure.get_size_inches()
+    run = (pos.height * h_in) / (pos.width * w_in)  # axes-x per unit of axes-y at 45 degrees
+    step = 0.075 / (pos.width * w_in)  # a line every 0.075 inch along x
+    xs: list[float] = []
+    ys: list[float] = []
+    for c in np.arange(math.floor((fa - run) / step) * step, fb, step):
+        y0, y1 = max(0.0, (fa - c) / run), min(1.0, (fb - c) / run)
+        if y1 <= y0:
+            continue
+        xs += [c + y0 * run, c + y1 * run, math.nan]
+        ys += [y0, y1, math.nan]
+    ax.plot(xs, ys, color="#c8c8c8", lw=0.5, transform=ax.transAxes, zorder=0.5, clip_on=False)
 
 
 def legend_entries(t: ThresholdResult) -> list[tuple[str, str]]:

@@ -259,8 +259,11 @@ def _threshold_view(
     if t.headroom_oom is not None:
         headroom = ("≥ " if t.headroom_is_lower_bound else "") + f"{t.headroom_oom:.1f} OOM"
     ext_oom = max(t.curve.extrapolation_oom, default=0.0)
+    points = _listed_points(t)
     return {
         "t": t,
+        "points": points,
+        "points_left": len(t.points) - len(points),
         "chart": charts.data_uri(svg),
         "legend": charts.legend_entries(t),
         "crossing": _crossing_text(t),
@@ -270,6 +273,25 @@ def _threshold_view(
         "actors": [(a, a.budgets[t.axis]) for a in det.actors if t.axis in a.budgets],
         "unmet": [u for u in det.gate.unmet if u.threshold == t.id],
     }
+
+
+def _listed_points(t: ThresholdResult) -> list[Any]:
+    """The evaluated configurations the threshold page lists: every single-attempt (k = 1)
+    configuration, and the repeated-sampling ones on the achievable frontier (no other
+    configuration reaches at least as high a score for no more budget). The rest are counted
+    on the page; all of them are in the attached JSON (and drawn on the chart)."""
+    out = []
+    for p in t.points:
+        dominated = any(
+            q is not p
+            and q.budget <= p.budget
+            and q.estimate >= p.estimate
+            and (q.budget < p.budget or q.estimate > p.estimate)
+            for q in t.points
+        )
+        if p.k == 1 or not dominated:
+            out.append(p)
+    return out
 
 
 #: Thresholds from which the per-threshold charts are drawn in worker processes.

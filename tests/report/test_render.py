@@ -114,6 +114,9 @@ def test_charts_are_deterministic_svg(det: Determination) -> None:
     t = det.thresholds[2]
     a, b = threshold_chart(t, det.actors), threshold_chart(t, det.actors)
     assert a == b and a.startswith("<svg") and "<dc:date>" not in a
+    # shaped for WeasyPrint's per-node cost: no anchored text (a form XObject each), no
+    # tiling patterns, no bare <g id> wrappers
+    assert "text-anchor" not in a and "<pattern" not in a and '<g id="' not in a
     assert coverage_chart(det).startswith("<svg")
     graph = relation_graph(det)
     assert graph is not None and "sg-security" in graph
