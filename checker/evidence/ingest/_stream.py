@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
+import pydantic_core
 import zstandard
 
 from checker.errors import RspcheckError
@@ -289,6 +290,13 @@ class JsonStreamError(ValueError):
 
 
 _WS = " \t\n\r"
+BATCH_CHARS = 1 << 16
+"""Characters of array elements parsed at once by :meth:`JsonStream.array_batches` (about 85
+Inspect summaries; larger batches parse no faster and hold more at once)."""
+
+
+def _from_json(text: str) -> Any:
+    return pydantic_core.from_json(text, allow_inf_nan=True, cache_strings=True)
 
 
 class JsonStream:
@@ -374,6 +382,62 @@ class JsonStream:
                 return
             else:
                 raise self._error(f"expected ',' or ']' in an array, found {c or 'the end'!r}")
+
+    def array_batches(self, first_key: str, size: int = BATCH_CHARS) -> Iterator[list[Any]]:
+        """The elements of the array that comes next, in lists of consecutive elements.
+
+        A compact writer separates two objects whose first key is ``first_key`` by
+        ``},{"first_key":``. The elements up to the last such candidate within ``size``
+        characters are parsed at once, by ``pydantic_core.from_json`` (Rust; about twice the
+        stdlib's speed, NaN and Infinity accepted as the stdlib accepts them) of ``[...]``. A
+        candidate that is not a real separator (inside a string, or inside a nested object)
+        leaves that text unbalanced, so the parse fails; then, as whenever the fast parser
+        refuses the text, those elements are parsed one by one with the stdlib, exactly as
+        :meth:`array_items` does (same values, same errors and offsets). At most ``size``
+        characters of elements are alive at once.
+        """
+        self.expect("[")
+        if self._skip_ws() == "]":
+            self._pos += 1
+            return
+        boundary = '},{"' + first_key + '":'
+        while True:
+            while len(self._buf) - self._pos < size and self._fill():
+                pass
+            c = self._skip_ws()
+            buf, pos = self._buf, self._pos
+            cut = buf.rfind(boundary, pos, pos + size) if c == "{" else -1
+            if cut > pos:
+                try:
+                    items = _from_json("[" + buf[pos : cut + 1] + "]")
+                except ValueError:
+                    items = None
+                if items.__class__ is list:
+                    self._pos = cut + 2  # at the next element's "{"
+                    yield items
+                    continue
+                # not a separator after all (or text the fast parser refuses): one element
+                # at a time, past the candidate
+                stop = self._base + cut
+                while self._base + self._pos <= stop:
+                    yield [self.value()]
+                    if self._sep():
+                        return
+                continue
+            yield [self.value()]
+            if self._sep():
+                return
+
+    def _sep(self) -> bool:
+        """Consume the ``,`` after an array element; True when the array ends (``]``)."""
+        c = self._skip_ws()
+        if c == ",":
+            self._pos += 1
+            return False
+        if c == "]":
+            self._pos += 1
+            return True
+        raise self._error(f"expected ',' or ']' in an array, found {c or 'the end'!r}")
 
     def object_items(self) -> Iterator[tuple[str, JsonStream]]:
         """The keys of the object that comes next; the caller must consume each value

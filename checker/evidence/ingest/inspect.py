@@ -350,8 +350,11 @@ def _read_eval(fh: Any, size: int, file: str, progress: Progress | None) -> _Raw
     def stream_array(name: str) -> None:
         try:
             js = JsonStream(text_chunks(zf.chunks(name, progress)))
-            for i, s in enumerate(js.array_items()):
-                take(s, (name, i))
+            i = 0
+            for batch in js.array_batches("id"):  # Inspect writes each summary's id first
+                for s in batch:
+                    take(s, (name, i))
+                    i += 1
             js.end()
         except MemberError as exc:
             raise RspcheckError.one(
