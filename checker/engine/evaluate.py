@@ -164,6 +164,7 @@ def evaluate(
         confidence=d.confidence,
         settings={
             "max_extrapolation_oom": d.max_extrapolation_oom,
+            "max_attempts_extrapolation_oom": d.max_attempts_extrapolation_oom,
             "bootstrap_replicates": d.bootstrap_replicates,
             "repeated_sampling": d.repeated_sampling,
             "parallel_attempts": d.parallel_attempts,

@@ -88,6 +88,7 @@ def render_determination(
         "dev_key": dev_key,
         "states": {k: states.get(k, 0) for k in ("crossed", "indeterminate", "not_crossed")},
         "thresholds": thresholds,
+        "price_groups": _price_groups(det),
         "coverage_chart": charts.data_uri(charts.coverage_chart(det)) if det.thresholds else None,
         "graph_chart": charts.data_uri(graph) if graph else None,
         "comparisons": [
@@ -351,3 +352,24 @@ def _group_unmet(det: Determination) -> dict[str, list[Any]]:
     for u in det.gate.unmet:
         out.setdefault(u.threshold, []).append(u)
     return out
+
+
+def _price_groups(det: Determination) -> list[dict[str, object]]:
+    """Runs priced the same way, one row each: a release prices hundreds of runs with a handful
+    of tables, and a row per run would be pages nobody reads (the JSON keeps every run)."""
+    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    for p in det.prices:
+        key = (p.method, p.price_effective, p.usd_per_mtok)
+        g = groups.setdefault(
+            key,
+            {
+                "method": p.method,
+                "effective": p.price_effective,
+                "rates": p.usd_per_mtok,
+                "runs": [],
+                "attempts": 0,
+            },
+        )
+        g["runs"].append(p.run)  # type: ignore[union-attr]
+        g["attempts"] = int(g["attempts"]) + p.attempts_priced  # type: ignore[call-overload]
+    return list(groups.values())
