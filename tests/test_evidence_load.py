@@ -483,3 +483,16 @@ def test_attempt_problems_and_manifest_problems_together(tmp_path):
 
     problems = ev_fail(evidence_dir(tmp_path, edit, rows))
     assert sorted(p.code for p in problems) == ["score-out-of-range", "unknown-reference"]
+
+
+def test_a_list_in_a_score_cell_is_a_wrong_type_not_a_crash(tmp_path):
+    # Found by the fuzz test on a fresh machine: [[-1]] became a 2-D array and the
+    # out-of-range message could not format it.
+    from checker.errors import RspcheckError
+    from checker.evidence.load import read_attempts
+
+    f = tmp_path / "a.jsonl"
+    f.write_text('{"run": "r", "task": "t", "score": [-1]}\n')
+    with pytest.raises(RspcheckError) as exc:
+        read_attempts(f)
+    assert "wrong-type" in exc.value.codes

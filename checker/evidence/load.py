@@ -466,7 +466,10 @@ def _to_table(
         try:
             if any(type(v) is bool for v in values):  # float(True) would pass as 1.0
                 raise TypeError("a boolean where a number belongs")
-            return np.asarray(values, dtype=np.float64)  # None -> NaN
+            array = np.asarray(values, dtype=np.float64)  # None -> NaN
+            if array.ndim != 1:  # cells holding lists ([-1]) make numpy build a 2-D array
+                raise TypeError("a list where a number belongs")
+            return array
         except (TypeError, ValueError):
             bad = np.flatnonzero([not _is_number(v) for v in values])
             mistyped[col] = bad
