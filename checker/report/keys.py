@@ -419,7 +419,11 @@ def _load_private_key(data: bytes, secret: bytes | None, where: str) -> Any:
             problem = ("key-passphrase-wrong", "the key is encrypted and no passphrase was given")
     except ValueError as exc:
         text = str(exc).lower()
-        if "password" in text or "decrypt" in text or "bad decrypt" in text:
+        # An encrypted PEM key that a passphrase fails to open is a wrong passphrase, whatever
+        # the message: about 1 wrong passphrase in 256 decrypts to bytes with valid padding,
+        # and the library then reports a parse error instead of a bad password.
+        encrypted_pem = b"ENCRYPTED" in data[:200]
+        if (encrypted_pem and secret) or "password" in text or "decrypt" in text:
             problem = ("key-passphrase-wrong", "the passphrase does not unlock the key")
         else:
             problem = ("key-unreadable", "the file is not a readable PEM or DER private key")
