@@ -49,9 +49,7 @@ class EvalCurve:
     """Extrapolation distance per grid point."""
     replicates: np.ndarray
     """(R, q) replicate values where direct (NaN elsewhere), for crossing intervals."""
-    x_min: float
     x_direct_max: float
-    x_extrap_max: float
     families: list[FamilyUse] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     upper_trusted_beyond: bool = True
@@ -135,9 +133,7 @@ def achievable_curve(
         replicates=np.where(
             inside[None, :], curve_reps, np.where(above[None, :], run_reps[:, -1:], np.nan)
         ),
-        x_min=float(ux[0]),
         x_direct_max=float(ux[-1]),
-        x_extrap_max=float(ux[-1]),
     )
     curve.lower_data = curve.lower.copy()
     curve.lower_basis_data = curve.lower_basis.copy()
@@ -247,7 +243,6 @@ def _extrapolate(
         if c.k == 1:
             by_scaffold.setdefault(c.run.scaffold, []).append(c)
     lows, highs, ests = [], [], []
-    reach = curve.x_direct_max
     beyond = curve.x > curve.x_direct_max
     top_lo, top_hi = percentile_bounds(top_reps[:, None], alpha)
     for scaffold, group in sorted(by_scaffold.items()):
@@ -268,7 +263,6 @@ def _extrapolate(
         boot_s, boot_n = reps * trials, np.broadcast_to(trials, reps.shape)
         x_end = xs[-1] + cap_oom
         xq = curve.x[beyond & (curve.x <= x_end + 1e-12)]
-        reach = max(reach, min(x_end, curve.x[-1]))
         if xq.size == 0:
             continue
         preds, keep = {}, {}
@@ -322,5 +316,3 @@ def _extrapolate(
     curve.estimate[ext] = np.maximum(es[ext], top_est)
     curve.basis[ext] = "extrapolated"
     curve.oom[ext] = curve.x[ext] - curve.x_direct_max
-    curve.x_extrap_max = float(curve.x[ext].max()) if ext.any() else curve.x_direct_max
-    del reach

@@ -446,9 +446,7 @@ def _combine(curves: list[EvalCurve], how: str, x: np.ndarray) -> EvalCurve | No
         lower_basis=basis("lower_basis"),
         oom=np.max(stack("oom"), axis=0),
         replicates=np.full((1, x.size), np.nan),  # crossing intervals use each eval's own
-        x_min=min(c.x_min for c in curves),
         x_direct_max=max(c.x_direct_max for c in curves),
-        x_extrap_max=max(c.x_extrap_max for c in curves),
         upper_reach=min(reaches) if reaches else None,
         lower_data=low_data,
         lower_basis_data=basis("lower_basis_data"),
