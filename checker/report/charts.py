@@ -437,16 +437,40 @@ def legend_entries(t: ThresholdResult) -> list[tuple[str, str]]:
 # -- budget coverage -----------------------------------------------------------------------
 
 
-def coverage_chart(det: Determination) -> str:
+#: Bars per coverage chart: 30 bars and the chart's heading and caption fill an A4 page.
+COVERAGE_ROWS = 30
+
+
+def coverage_charts(det: Determination) -> list[str]:
+    """The budget-coverage chart of every threshold, in charts of at most
+    :data:`COVERAGE_ROWS` bars (one page each), on the same axis."""
+    ts = det.thresholds
+    axes_used = {t.axis for t in ts}
+    return [
+        coverage_chart(det, ts[i : i + COVERAGE_ROWS], shared=len(axes_used) == 1)
+        for i in range(0, len(ts), COVERAGE_ROWS)
+    ]
+
+
+def coverage_chart(
+    det: Determination,
+    thresholds: Sequence[ThresholdResult] | None = None,
+    *,
+    shared: bool | None = None,
+) -> str:
     """A bar per threshold over its assessed range: direct, extrapolated, uncovered.
 
     When every threshold is on the same budget axis the bars sit on a shared log budget axis
     (each from its range's start to its end); otherwise each bar is drawn over its own range
     scaled to the same width, with the range printed beside it.
+
+    :param thresholds: The thresholds to draw (default: all of ``det``'s; see
+        :func:`coverage_charts` for a report's page-sized charts).
+    :param shared: Draw on one budget axis (default: when all drawn thresholds share one).
     """
-    ts = det.thresholds
+    ts = list(det.thresholds if thresholds is None else thresholds)
     axes_used = {t.axis for t in ts}
-    shared = len(axes_used) == 1
+    shared = len(axes_used) == 1 if shared is None else shared and len(axes_used) == 1
     n = max(len(ts), 1)
     with _rc():
         height = 1.05 + 0.24 * n
@@ -552,6 +576,10 @@ def relation_graph(det: Determination) -> str | None:
     """Thresholds (coloured by state) and safeguards (met / unmet) with ``implies`` and
     ``requires`` edges, laid out in layers from the gate's topological order.
 
+    Only thresholds with a relation are drawn (the others would be a column of unconnected
+    boxes); :func:`unrelated_thresholds` names them. The drawing is at most
+    :data:`GRAPH_MAX_HEIGHT` inches tall, so it fits a page: boxes shrink beyond ~20 rows.
+
     Returns ``None`` when the policy has no relations (nothing worth drawing).
     """
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -571,8 +599,8 @@ def relation_graph(det: Determination) -> str | None:
         for s, tgt in implies:
             if s == i and tgt in layer:
                 layer[tgt] = max(layer[tgt], layer[i] + 1)
-    involved = {s for s, _ in implies} | {tg for _, tg in implies} | {s for s, _ in requires}
-    nodes_t = [i for i in order if i in involved] + [i for i in order if i not in involved]
+    involved = _related(det)
+    nodes_t = [i for i in order if i in involved]
     safeguards = list(dict.fromkeys(tg for _, tg in requires))
     unmet = {u.safeguard for u in det.gate.unmet if u.safeguard}
     satisfied = set(det.gate.satisfied)
@@ -583,14 +611,17 @@ def relation_graph(det: Determination) -> str | None:
     cols[n_layers] = safeguards
     rows = max((len(v) for v in cols.values()), default=1)
     ncols = n_layers + 1
-    height = max(1.6, 0.42 * rows + 0.6)
+    height = min(GRAPH_MAX_HEIGHT, max(1.6, 0.42 * rows + 0.6))
+    # in row units: the height per row shrinks from 0.42 in when the drawing is capped
+    row_in = (height - 0.6) / rows
     pos: dict[tuple[str, str], tuple[float, float]] = {}
     for cx, ids in cols.items():
         for r, node in enumerate(ids):
             y = (len(ids) - 1) / 2 - r
             kind = "s" if cx == n_layers else "t"
             pos[(kind, node)] = (float(cx), y)
-    bw, bh = 0.78, 0.32
+    bw, bh = 0.78, 0.32  # in layer and row units: boxes shrink with the rows
+    font = max(0.6, min(1.0, row_in / 0.42))
     with _rc():
         fig = _figure(6.7, height)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
@@ -623,7 +654,7 @@ def relation_graph(det: Determination) -> str | None:
                 _tex(_short(node, 22)),
                 ha="center",
                 va="center",
-                fontsize=6.5 if len(node) > 16 else 7,
+                fontsize=(6.5 if len(node) > 16 else 7) * font,
                 color=text_col,
                 fontweight="bold" if kind == "t" else "normal",
                 zorder=4,
@@ -656,6 +687,21 @@ def relation_graph(det: Determination) -> str | None:
             if ("t", s) in pos and ("s", tg) in pos:
                 arrow(pos[("t", s)], pos[("s", tg)], dashed=True)
         return _save(fig)
+
+
+#: Tallest relation graph (inches): with its heading and caption it fills an A4 page.
+GRAPH_MAX_HEIGHT = 8.3
+
+
+def _related(det: Determination) -> set[str]:
+    rels = det.relations
+    return {r.source for r in rels} | {r.target for r in rels if r.kind == "implies"}
+
+
+def unrelated_thresholds(det: Determination) -> list[str]:
+    """Thresholds in no relation, which :func:`relation_graph` leaves out."""
+    related = _related(det)
+    return [t.id for t in det.thresholds if t.id not in related]
 
 
 # -- comparisons ---------------------------------------------------------------------------

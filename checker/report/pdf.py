@@ -1,6 +1,7 @@
 """HTML → PDF/A-3b with attached files, byte for byte reproducible.
 
-This module is the only place rspcheck calls WeasyPrint. Two entry points:
+This module and :mod:`checker.report.parts` (a long document laid out in parallel parts) are
+the only places rspcheck calls WeasyPrint. Two entry points:
 
 * :func:`html_to_pdf` renders any HTML with any attachments (the primitive).
 * :func:`determination_pdf` renders the determination's HTML with its JSON attached as
@@ -36,7 +37,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -68,8 +69,13 @@ class Attachment(NamedTuple):
     """PDF/A-3 ``/AFRelationship``: ``Data``, ``Source``, ``Alternative``, ``Supplement``…"""
 
 
+#: A document, or its parts in order: each part a whole HTML document (same ``<head>``), or a
+#: function returning one, called in the process that lays that part out.
+Html = str | Sequence[str | Callable[[], str]]
+
+
 def html_to_pdf(
-    html: str,
+    html: Html,
     *,
     attachments: Sequence[Attachment | tuple[Any, ...]] = (),
     created: dt.datetime,
@@ -78,8 +84,12 @@ def html_to_pdf(
 ) -> bytes:
     """Render ``html`` to PDF/A-3b bytes with ``attachments`` as associated files.
 
-    :param html: The whole document. ``<title>`` and ``<meta name=author|description|
-        keywords|generator>`` become the PDF's metadata.
+    :param html: The whole document, or its parts (see :data:`Html` and
+        :mod:`checker.report.parts`): parts are laid out in parallel where the machine allows,
+        numbered as one document (``counter(page)`` runs on, ``counter(pages)`` is the total)
+        and joined. Each part starts a new page. The first part's ``<title>`` and ``<meta
+        name=author|description|keywords|generator>`` become the PDF's metadata. The bytes
+        do not depend on how many processes did the work (``RSPCHECK_PDF_WORKERS``).
     :param attachments: :class:`Attachment`\\ s or ``(name, data, description, mime)`` tuples.
     :param created: The document's time (timezone-aware). It fixes every date in the file.
     :param identifier: The file's ``/ID``: the same inputs with the same identifier give the
@@ -103,66 +113,79 @@ def html_to_pdf(
     names = [a.name for a in atts]
     if len(set(names)) != len(names):
         raise RspcheckError.one("duplicate-id", f"two attachments share a name: {names}")
+    builds = [html] if isinstance(html, str) else list(html)
+    if not builds:
+        raise RspcheckError.one("invalid-value", "html_to_pdf needs a document or its parts")
+    builds = [(lambda text=b: text) if isinstance(b, str) else b for b in builds]
 
     import weasyprint  # lazy: ~1.5 s to import
 
-    fetcher = _restricted_fetcher(base_url)
-    w_atts = [
-        weasyprint.Attachment(
-            url=_data_url(a.data, a.mime),
-            url_fetcher=fetcher,
-            name=a.name,
-            description=a.description,
-            created=created,
-            modified=created,
-            relationship=a.relationship,
-        )
-        for a in atts
-    ]
+    from checker.report import parts
+
     base = None if base_url is None else str(Path(base_url).resolve()) + os.sep
-    try:
-        with _no_cyclic_gc():
-            document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def layout(text: str) -> Any:
+        fetcher = _restricted_fetcher(base_url)
+        try:
+            with _no_cyclic_gc():
+                document = weasyprint.HTML(string=text, base_url=base, url_fetcher=fetcher).render()
+        except RspcheckError:
+            raise
+        except Exception as exc:  # WeasyPrint raises many types; the user needs one message
+            raise _render_failed(exc) from exc
+        fetcher.check()
         meta = document.metadata
-        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         meta.created = meta.created or stamp
         meta.modified = meta.modified or stamp
-        with _source_date_epoch(int(created.timestamp())), _no_cyclic_gc():
-            pdf = document.write_pdf(
-                attachments=w_atts, pdf_identifier=identifier, pdf_variant=PDF_VARIANT
+        return document
+
+    def write(document: Any, index: int) -> bytes:
+        fetcher = _restricted_fetcher(base_url)
+        w_atts = [
+            weasyprint.Attachment(
+                url=_data_url(a.data, a.mime),
+                url_fetcher=fetcher,
+                name=a.name,
+                description=a.description,
+                created=created,
+                modified=created,
+                relationship=a.relationship,
             )
-    except RspcheckError:
-        raise
-    except Exception as exc:  # WeasyPrint raises many types; the user needs one message
-        raise RspcheckError.one(
-            "pdf-render-failed", f"WeasyPrint could not render the HTML: {exc}"
-        ) from exc
-    if fetcher.blocked:
-        raise RspcheckError.one(
-            "pdf-resource-blocked",
-            "the HTML asks for resources outside the allowed base: "
-            + ", ".join(sorted(set(fetcher.blocked))),
-            hint="inline them as data: URIs, or put them inside base_url",
-        )
-    if fetcher.failed:
+            for a in (atts if index == 0 else ())  # the joined PDF keeps the first part's
+        ]
+        try:
+            with _source_date_epoch(int(created.timestamp())), _no_cyclic_gc():
+                pdf = document.write_pdf(
+                    attachments=w_atts, pdf_identifier=identifier, pdf_variant=PDF_VARIANT
+                )
+        except Exception as exc:
+            raise _render_failed(exc) from exc
+        fetcher.check()
+        return bytes(pdf)
+
+    if len(builds) > 1 and not parts.supported():
         raise RspcheckError.one(
             "pdf-render-failed",
-            "the HTML refers to resources that could not be read: "
-            + ", ".join(sorted(set(fetcher.failed))),
+            f"WeasyPrint {weasyprint.__version__} cannot lay a document out in parts",
+            hint="render it as one document (pass one HTML string), or install the "
+            "WeasyPrint version rspcheck's pyproject.toml allows",
         )
-    return bytes(pdf)
+    pdfs = parts.render(builds, layout, write, workers=parts.workers_for(len(builds)))
+    return parts.join(pdfs)
 
 
 def determination_pdf(
-    html: str,
+    html: Html,
     determination_json: bytes,
     *,
     created: dt.datetime,
     extra_attachments: Sequence[Attachment | tuple[Any, ...]] = (),
     base_url: str | os.PathLike[str] | None = None,
 ) -> bytes:
-    """Render a determination: ``html`` with ``determination_json`` attached as
-    ``determination.json`` (``/AFRelationship /Data``, ``application/json``).
+    """Render a determination: ``html`` (a document or its parts, as for :func:`html_to_pdf`)
+    with ``determination_json`` attached as ``determination.json`` (``/AFRelationship /Data``,
+    ``application/json``).
 
     The JSON must be a JSON object with ``"kind": "rspcheck-determination"`` (what
     :func:`checker.report.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
@@ -212,6 +235,10 @@ def _as_attachment(a: Attachment | tuple[Any, ...]) -> Attachment:
     if "/" not in att.mime or any(c in att.mime for c in " ;,\n"):
         raise RspcheckError.one("invalid-value", f"attachment {att.name!r}: bad MIME {att.mime!r}")
     return att._replace(data=bytes(att.data))
+
+
+def _render_failed(exc: Exception) -> RspcheckError:
+    return RspcheckError.one("pdf-render-failed", f"WeasyPrint could not render the HTML: {exc}")
 
 
 def _data_url(data: bytes, mime: str) -> str:
@@ -279,5 +306,21 @@ def _restricted_fetcher(base_url: str | os.PathLike[str] | None) -> Any:
                         raise
             self.blocked.append(shown)
             raise ValueError(f"rspcheck does not allow fetching {shown}")
+
+        def check(self) -> None:
+            """Raise for what was refused or unreadable (WeasyPrint only logs it and goes on)."""
+            if self.blocked:
+                raise RspcheckError.one(
+                    "pdf-resource-blocked",
+                    "the HTML asks for resources outside the allowed base: "
+                    + ", ".join(sorted(set(self.blocked))),
+                    hint="inline them as data: URIs, or put them inside base_url",
+                )
+            if self.failed:
+                raise RspcheckError.one(
+                    "pdf-render-failed",
+                    "the HTML refers to resources that could not be read: "
+                    + ", ".join(sorted(set(self.failed))),
+                )
 
     return _Restricted()

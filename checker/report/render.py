@@ -17,10 +17,11 @@ depend only on the determination (and the signer's name printed on the cover).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.budget import format_budget
 from checker.errors import RspcheckError
@@ -57,20 +58,40 @@ BASIS_TEXT = {
 def render_determination(
     det: Determination, *, signer_label: str | None = None, dev_key: bool = False
 ) -> str:
-    """The report's HTML (charts inlined as data URIs; no external resources).
+    """The report's HTML, whole (charts inlined as data URIs; no external resources).
 
     :param signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
         for an unsigned report, which says so.
     :param dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
     """
+    whole = Part(front=True, thresholds=range(len(det.thresholds)), back=True)
+    return render_part(det, whole, signer_label=signer_label, dev_key=dev_key)
+
+
+class Part(NamedTuple):
+    """A run of the report's sections that starts on a new page (see :func:`plan_parts`)."""
+
+    front: bool
+    """Whether it holds the cover, the summary and the gate."""
+    thresholds: range
+    """Indexes into ``det.thresholds`` of the threshold sections it holds."""
+    back: bool
+    """Whether it holds the comparisons and the inputs, settings and caveats."""
+
+
+def render_part(
+    det: Determination, part: Part, *, signer_label: str | None = None, dev_key: bool = False
+) -> str:
+    """The HTML of one part of the report: a whole document with the report's head, holding
+    only ``part``'s sections (and drawing only their charts)."""
     env = _environment()
     from checker.report import charts
 
-    svgs = _threshold_charts(det)
     thresholds = [
-        _threshold_view(t, det, charts, svg) for t, svg in zip(det.thresholds, svgs, strict=True)
+        _threshold_view(t, det, charts, charts.threshold_chart(t, det.actors))
+        for t in (det.thresholds[i] for i in part.thresholds)
     ]
-    graph = charts.relation_graph(det)
+    graph = charts.relation_graph(det) if part.front else None
     states = Counter(t.state for t in det.thresholds)
     verdict = VERDICT_TEXT[det.gate.result]
     policy_title = det.policy.get("title") or det.policy.get("id") or "policy"
@@ -78,6 +99,8 @@ def render_determination(
     model_label = det.model_name or det.model
     ctx = {
         "det": det,
+        "front": part.front,
+        "back": part.back,
         "verdict": verdict,
         "verdict_class": det.gate.result.replace("_", "-"),
         "verdict_line": VERDICT_LINE[det.gate.result],
@@ -87,13 +110,19 @@ def render_determination(
         "signer_label": signer_label,
         "dev_key": dev_key,
         "states": {k: states.get(k, 0) for k in ("crossed", "indeterminate", "not_crossed")},
+        "all_thresholds": [_summary_view(t) for t in det.thresholds] if part.front else [],
         "thresholds": thresholds,
         "price_groups": _price_groups(det),
-        "coverage_chart": charts.data_uri(charts.coverage_chart(det)) if det.thresholds else None,
+        "coverage_charts": [charts.data_uri(svg) for svg in charts.coverage_charts(det)]
+        if part.front
+        else [],
         "graph_chart": charts.data_uri(graph) if graph else None,
+        "unrelated": charts.unrelated_thresholds(det) if graph else [],
         "comparisons": [
             {"c": c, "chart": charts.data_uri(charts.comparison_chart(c))} for c in det.comparisons
-        ],
+        ]
+        if part.back
+        else [],
         "title": f"rspcheck determination: {policy_title}"
         + (f" v{version}" if version else "")
         + f" — {det.model} — {verdict}",
@@ -123,6 +152,58 @@ def render_determination(
     return env.get_template(TEMPLATE).render(**ctx)
 
 
+#: Reports with fewer thresholds are laid out as one part: a part costs ~0.2 s of its own.
+PARTS_FROM = 8
+#: From this estimated layout cost (about a threshold page each) a report is cut into four
+#: parts, below it into two: even counts share out evenly over two or four cores. The cut
+#: depends on the determination only, never on the machine, so the same determination gives
+#: the same bytes everywhere; the cores only decide how many parts are laid out at once
+#: (``RSPCHECK_PDF_WORKERS``).
+FOUR_PARTS_FROM = 48.0
+
+
+def plan_parts(det: Determination) -> list[Part]:
+    """Cut the report into parts of about equal layout cost (see :mod:`checker.report.parts`):
+    the front matter and the first threshold sections, more threshold sections, ..., the last
+    ones and the back matter. Each cut falls between two sections, where a page starts anyway."""
+    n = len(det.thresholds)
+    if n < PARTS_FROM:
+        return [Part(True, range(n), True)]
+    weights = [_front_weight(det), *(_threshold_weight(t) for t in det.thresholds)]
+    weights[-1] += _back_weight(det)
+    count = 4 if sum(weights) >= FOUR_PARTS_FROM else 2
+    target = sum(weights) / count
+    cuts, acc = [], 0.0
+    for i, w in enumerate(weights[:-1]):
+        acc += w
+        # a section goes to the part its middle falls in
+        if len(cuts) < count - 1 and acc >= target * (len(cuts) + 1) - w / 2:
+            cuts.append(i + 1)
+    bounds = [0, *cuts, len(weights)]
+    out = []
+    for k in range(len(bounds) - 1):
+        lo, hi = bounds[k], bounds[k + 1]  # in weights: 0 is the front, i + 1 threshold i
+        first = max(lo - 1, 0)
+        out.append(Part(front=lo == 0, thresholds=range(first, hi - 1), back=hi == len(weights)))
+    return out
+
+
+def _front_weight(det: Determination) -> float:
+    # cover + summary table + coverage chart + gate (unmet rows, relation graph)
+    n = len(det.thresholds)
+    return 3.0 + 0.12 * n + 0.04 * len(det.gate.unmet)
+
+
+def _threshold_weight(t: ThresholdResult) -> float:
+    rows = len(_listed_points(t)) + len(t.explain) + len(t.reasons)
+    return 1.0 + 0.06 * rows
+
+
+def _back_weight(det: Determination) -> float:
+    rows = len(det.inputs) + len(det.settings) + len(det.caveats) + len(det.warnings)
+    return 1.0 + 1.0 * len(det.comparisons) + 0.03 * rows
+
+
 def determination_to_pdf(
     det: Determination,
     *,
@@ -150,9 +231,12 @@ def determination_to_pdf(
             dev = is_dev_certificate(cert)
         else:
             label = "unknown signer"
-    html = render_determination(det, signer_label=label, dev_key=dev)
+    builds = [
+        functools.partial(render_part, det, part, signer_label=label, dev_key=dev)
+        for part in plan_parts(det)
+    ]
     created = dt.datetime.combine(det.as_of, dt.time(0, 0), tzinfo=dt.UTC)
-    pdf = determination_pdf(html, det.to_json().encode("utf-8"), created=created)
+    pdf = determination_pdf(builds, det.to_json().encode("utf-8"), created=created)
     if signer is None:
         return pdf
     from checker.report.signing import sign_pdf
@@ -253,24 +337,31 @@ def _crossing_text(t: ThresholdResult) -> str:
     return f"{text} [{lo}, {hi}]"
 
 
-def _threshold_view(
-    t: ThresholdResult, det: Determination, charts: Any, svg: str
-) -> dict[str, Any]:
+def _summary_view(t: ThresholdResult) -> dict[str, Any]:
+    """What the summary table shows of a threshold."""
     headroom = None
     if t.headroom_oom is not None:
         headroom = ("≥ " if t.headroom_is_lower_bound else "") + f"{t.headroom_oom:.1f} OOM"
-    ext_oom = max(t.curve.extrapolation_oom, default=0.0)
-    points = _listed_points(t)
     return {
         "t": t,
+        "crossing": _crossing_text(t),
+        "headroom": headroom,
+        "reason_codes": list(dict.fromkeys(r.code for r in t.reasons)),
+    }
+
+
+def _threshold_view(
+    t: ThresholdResult, det: Determination, charts: Any, svg: str
+) -> dict[str, Any]:
+    """What a threshold's own section shows."""
+    points = _listed_points(t)
+    return {
+        **_summary_view(t),
         "points": points,
         "points_left": len(t.points) - len(points),
         "chart": charts.data_uri(svg),
         "legend": charts.legend_entries(t),
-        "crossing": _crossing_text(t),
-        "headroom": headroom,
-        "reason_codes": list(dict.fromkeys(r.code for r in t.reasons)),
-        "ext_oom": ext_oom,
+        "ext_oom": max(t.curve.extrapolation_oom, default=0.0),
         "actors": [(a, a.budgets[t.axis]) for a in det.actors if t.axis in a.budgets],
         "unmet": [u for u in det.gate.unmet if u.threshold == t.id],
     }
@@ -293,58 +384,6 @@ def _listed_points(t: ThresholdResult) -> list[Any]:
         if p.k == 1 or not dominated:
             out.append(p)
     return out
-
-
-#: Thresholds from which the per-threshold charts are drawn in worker processes.
-PARALLEL_FROM = 8
-_JOB: Determination | None = None
-
-
-def _chart_workers(n: int) -> int:
-    """How many processes draw charts: ``RSPCHECK_CHART_WORKERS`` if set, else up to 4 on
-    a machine with several cores; 1 (in-process) for small reports or without ``fork``."""
-    import multiprocessing
-    import os
-
-    if n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    env = os.environ.get("RSPCHECK_CHART_WORKERS")
-    if env is not None:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(4, cores or 1))
-
-
-def _chart_at(i: int) -> str:
-    from checker.report import charts
-
-    assert _JOB is not None
-    return charts.threshold_chart(_JOB.thresholds[i], _JOB.actors)
-
-
-def _threshold_charts(det: Determination) -> list[str]:
-    """Every threshold's chart SVG, in order; drawn by forked workers when there are many
-    (matplotlib is single-threaded and the charts are independent). The SVG does not depend
-    on which process drew it."""
-    global _JOB
-    from checker.report import charts
-
-    n = len(det.thresholds)
-    workers = _chart_workers(n)
-    if workers <= 1:
-        return [charts.threshold_chart(t, det.actors) for t in det.thresholds]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _JOB = det  # inherited by the forked workers; only indices cross the pipe
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_chart_at, range(n), chunksize=math.ceil(n / workers)))
-    finally:
-        _JOB = None
 
 
 def _group_unmet(det: Determination) -> dict[str, list[Any]]:
