@@ -123,6 +123,47 @@ def test_charts_are_deterministic_svg(det: Determination) -> None:
     assert relation_graph(det.model_copy(update={"relations": []})) is None
 
 
+def _svg_height_in(svg: str) -> float:
+    return float(re.search(r'height="([\d.]+)pt"', svg).group(1)) / 72
+
+
+def test_figures_of_a_large_report_each_fit_a_page() -> None:
+    from checker.engine.determination import RelationRef
+    from checker.report.charts import (
+        COVERAGE_ROWS,
+        GRAPH_MAX_HEIGHT,
+        coverage_charts,
+        unrelated_thresholds,
+    )
+
+    big = synthetic_determination(40, replicates=50, compare=False)
+    charts = coverage_charts(big)
+    assert len(charts) == 2  # 30 bars, then 10
+    ids = [t.id for t in big.thresholds]
+    assert all(f">{i}</text>" in charts[0] for i in ids[:COVERAGE_ROWS])
+    assert not any(f">{i}</text>" in charts[0] for i in ids[COVERAGE_ROWS:])
+    assert all(_svg_height_in(c) <= 8.5 for c in charts)  # + heading and caption: one page
+
+    # the graph draws thresholds in a relation only, and names how many it leaves out
+    related = {r.source for r in big.relations} | {
+        r.target for r in big.relations if r.kind == "implies"
+    }
+    assert set(unrelated_thresholds(big)) == set(ids) - related
+    graph = relation_graph(big)
+    assert graph is not None
+    assert all(f">{i}</text>" not in graph for i in unrelated_thresholds(big))
+    # every threshold requiring a safeguard: one tall column, capped to a page
+    crowded = big.model_copy(
+        update={
+            "relations": [RelationRef(kind="requires", source=i, target="sg-security") for i in ids]
+        }
+    )
+    tall = relation_graph(crowded)
+    assert tall is not None and unrelated_thresholds(crowded) == []
+    assert _svg_height_in(tall) == pytest.approx(GRAPH_MAX_HEIGHT)
+    assert all(f">{i}</text>" in tall for i in ids)
+
+
 def test_dev_key_banner_and_signer_on_cover(det: Determination) -> None:
     small = det.model_copy(update={"thresholds": det.thresholds[:1], "comparisons": []})
     html = render_determination(small, signer_label="Alice (Org)", dev_key=True)
