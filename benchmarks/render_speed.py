@@ -12,6 +12,7 @@ Writes benchmarks/results/render_speed.md and prints it.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import subprocess
@@ -91,6 +92,7 @@ def main() -> None:
         stage["sign (PAdES)"] = time.perf_counter() - t0
         stage["determination_to_pdf, signed, end to end"] = t_total
         rows.append(stage)
+    t_cli = _cli_seconds(det, keys, args.repeat)
     pages = _pages(out)
     best = {k: min(r[k] for r in rows) for k in rows[0]}
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -115,7 +117,9 @@ def main() -> None:
         *[f"| {k} | {v:.2f} |" for k, v in best.items()],
         "",
         f"Once per process: importing WeasyPrint, pyHanko and matplotlib {t_import:.2f} s; "
-        f"the first render and sign (fonts, caches) {t_first:.2f} s.",
+        f"the first render and sign (fonts, caches) {t_first:.2f} s. The command a user runs, "
+        f"`rspcheck report DET.json --pdf OUT --sign-key K --sign-cert C`, start-up, imports "
+        f"and reading the JSON included: {t_cli:.2f} s (best of {args.repeat}).",
         "",
         f"Target: under 5 s end to end on 2 cores. "
         f"{'Met.' if best['determination_to_pdf, signed, end to end'] < 5 else 'NOT met.'}",
@@ -135,6 +139,32 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
+
+
+def _cli_seconds(det: object, keys: object, repeat: int) -> float:
+    """Wall time of a fresh ``rspcheck report`` process rendering and signing ``det``."""
+    out = Path(tempfile.mkdtemp())
+    src = out / "determination.json"
+    src.write_text(det.to_json())  # type: ignore[attr-defined]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from checker.cli import main; sys.argv[0] = 'rspcheck'; main()",
+        "report",
+        str(src),
+        "--pdf",
+        str(out / "determination.pdf"),
+        "--sign-key",
+        str(keys.signer_key),  # type: ignore[attr-defined]
+        "--sign-cert",
+        str(keys.signer_cert),  # type: ignore[attr-defined]
+    ]
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def _pages(pdf: bytes) -> int:

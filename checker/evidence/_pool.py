@@ -13,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+
+from checker.processes import available_cpus, can_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,21 +39,6 @@ def input_bytes(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0  # the reader reports it
-
-
-def can_fork() -> bool:
-    """Linux, and no other thread alive (macOS offers fork, but its system libraries are not
-    fork-safe; elsewhere there is none)."""
-    import sys
-
-    return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-def available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def pool_size(paths: Sequence[Path], workers: int | None) -> int:

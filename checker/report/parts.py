@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from checker.errors import RspcheckError
+from checker.processes import available_cpus, can_fork
 
 #: Environment variable: how many processes lay parts out (default: the usable cores, at
 #: most the number of parts; 1 lays them out one after another in this process).
@@ -76,9 +77,9 @@ def supported() -> bool:
 def workers_for(parts: int) -> int:
     """How many processes :func:`render` uses for ``parts`` parts: ``RSPCHECK_PDF_WORKERS``
     if set, else the cores this process may use; never more than ``parts``, and 1 where
-    ``fork`` is unavailable (forking is what makes a worker cheap: no re-import, no pickling
-    of the determination)."""
-    if parts <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    forking is unsafe (:func:`checker.processes.can_fork`; forking is what makes a worker
+    cheap: no re-import, no pickling of the determination)."""
+    if parts <= 1 or not can_fork():
         return 1
     env = os.environ.get(WORKERS_ENV)
     if env is not None:
@@ -91,8 +92,7 @@ def workers_for(parts: int) -> int:
                 hint=f"unset it, or set e.g. {WORKERS_ENV}=2 (1 renders in this process)",
             ) from None
     else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
-        wanted = wanted or os.cpu_count() or 1
+        wanted = available_cpus()
     return max(1, min(parts, wanted))
 
 

@@ -1,0 +1,28 @@
+"""Whether this process may fork workers, and how many cores it may use.
+
+rspcheck forks worker processes for work that splits cleanly (reading many eval logs, laying
+out a long report in parts): a forked worker starts in milliseconds with everything already
+imported, and nothing has to be pickled to reach it. Forking is done only where it is safe;
+everywhere else the same work runs in the calling process, with the same result.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+
+def can_fork() -> bool:
+    """Linux, and no other thread alive (macOS offers fork, but its system libraries are not
+    fork-safe; elsewhere there is none; a thread holding a lock at the fork would leave it
+    locked in the child forever)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def available_cpus() -> int:
+    """The cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
