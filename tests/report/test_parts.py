@@ -5,8 +5,13 @@ failures in a worker process reported as they would be in this one."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -97,6 +102,33 @@ def test_parts_give_the_same_bytes_in_one_process_or_several(workers) -> None:
     workers(4)
     four = html_to_pdf(docs, created=CREATED, identifier=b"parts")
     assert one == four
+
+
+def test_parts_give_the_same_bytes_in_another_process(workers) -> None:
+    # pypdf joins the parts: its output must not depend on hash seeds or object ids
+    docs = [_doc("A"), _doc("B1", "B2"), _doc("C")]
+    workers(2)
+    here = hashlib.sha256(html_to_pdf(docs, created=CREATED, identifier=b"parts")).hexdigest()
+    script = (
+        "import datetime as dt, hashlib, json, sys\n"
+        "from checker.report import html_to_pdf\n"
+        "docs = json.load(sys.stdin)\n"
+        "pdf = html_to_pdf(docs, created=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),"
+        " identifier=b'parts')\n"
+        "print(hashlib.sha256(pdf).hexdigest())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(docs),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        env={**env, "PYTHONHASHSEED": "4242", parts_mod.WORKERS_ENV: "3"},
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.strip() == here
 
 
 def test_parts_are_built_in_the_process_that_lays_them_out(workers) -> None:
