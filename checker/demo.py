@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.budget import format_budget
 from checker.errors import RspcheckError
+from checker.shipped import shipped_dir
 
 if TYPE_CHECKING:
     from checker.engine.determination import Determination
@@ -45,9 +46,10 @@ MODEL = "candidate"
 """The model under review."""
 COMPARE_WITH = "previous"
 """The model it is compared with at matched budgets."""
-REPO = Path(__file__).resolve().parents[1]
-POLICY = REPO / "policies" / "rspcheck-reference.yaml"
-EVIDENCE = REPO / "examples" / "evidence.yaml"
+POLICY = shipped_dir("policies") / "rspcheck-reference.yaml"
+"""The reference policy the example is checked against."""
+EVIDENCE = shipped_dir("examples") / "evidence.yaml"
+"""The example's evidence manifest (its attempts files sit beside it)."""
 
 Step = Callable[[str], AbstractContextManager[Any]]
 """``step(description)`` returns a context manager around one step (progress display)."""
@@ -105,15 +107,16 @@ def _quote(p: Path) -> str:
 
 
 def example_files() -> tuple[Path, Path]:
-    """The reference policy and the example's evidence manifest (from the source tree)."""
+    """The reference policy and the example's evidence manifest (shipped with rspcheck: see
+    :mod:`checker.shipped`)."""
     missing = [p for p in (POLICY, EVIDENCE) if not p.is_file()]
     if missing:
         raise RspcheckError.one(
             "file-not-found",
             "the worked example's files are not where the demo looks for them: "
             + ", ".join(str(p) for p in missing),
-            hint="run the demo from a source checkout (pip install -e .), where policies/ and "
-            "examples/ sit beside the checker package",
+            hint="reinstall rspcheck: a wheel carries them in checker/_shipped/, a checkout "
+            "(pip install -e .) in policies/ and examples/ beside checker/",
         )
     return POLICY, EVIDENCE
 

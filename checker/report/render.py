@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
     from checker.engine.determination import Determination, ThresholdResult
 
-#: Where the templates live: the repository's ``reports/`` folder, beside the package.
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "reports"
 TEMPLATE = "determination.html.j2"
 
 VERDICT_TEXT = {
@@ -269,18 +267,26 @@ def signer_name(cert: Any) -> str:
 # -- internals -----------------------------------------------------------------------------
 
 
+def template_dir() -> Path:
+    """Where the report templates are (``reports/``; see :mod:`checker.shipped`)."""
+    from checker.shipped import shipped_dir
+
+    return shipped_dir("reports")
+
+
 def _environment() -> Any:
-    if not (TEMPLATE_DIR / TEMPLATE).is_file():
+    folder = template_dir()
+    if not (folder / TEMPLATE).is_file():
         raise RspcheckError.one(
             "pdf-render-failed",
-            f"the report templates are missing: {TEMPLATE_DIR / TEMPLATE} does not exist",
-            hint="rspcheck renders PDFs from the repository's reports/ folder; install "
-            "rspcheck from a checkout (pip install -e .) so that folder sits beside checker/",
+            f"the report templates are missing: {folder / TEMPLATE} does not exist",
+            hint="reinstall rspcheck: a wheel carries them in checker/_shipped/reports, a "
+            "checkout (pip install -e .) in reports/ beside checker/",
         )
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

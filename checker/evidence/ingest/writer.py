@@ -15,8 +15,9 @@ import os
 from pathlib import Path
 
 from checker.evidence.model import SPEND_COLUMNS, AttemptsFile, Evidence, SourceFile
+from checker.shipped import shipped_dir
 
-SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "evidence.schema.json"
+SCHEMA = shipped_dir("schemas") / "evidence.schema.json"
 
 
 def attempts_path(manifest: Path) -> Path:
