@@ -390,6 +390,7 @@ def test_unknown_run(tmp_path):
     [p] = ev_fail(m)
     assert p.code == "attempt-unknown-run"
     assert p.file == str(tmp_path / ATTEMPTS.name)
+    assert p.line == 4  # the first row naming it
     assert p.msg == "attempt records name runs the manifest does not define: 'ctf-lw' (1 rows)"
     assert p.hint == "did you mean 'ctf-low'?"
 
@@ -402,8 +403,27 @@ def test_duplicate_attempt(tmp_path):
     assert p.code == "attempt-duplicate"
     assert p.msg == (
         "1 attempt records repeat a (run, task, attempt) key, e.g. run 'ctf-low', "
-        "task 't3', attempt 0"
+        "task 't3', attempt 0 (first at line 5)"
     )
+    assert (p.file, p.line) == (str(tmp_path / ATTEMPTS.name), len(rows))
+
+
+def test_duplicate_attempt_across_files_names_both(tmp_path):
+    rows = small_rows()
+
+    def two_files(data):
+        data["attempts"] = [{"path": ATTEMPTS.name}, {"path": "more.csv"}]
+
+    m = evidence_dir(tmp_path, two_files, attempts_rows=rows)
+    extra = tmp_path / "more.csv"
+    extra.write_text(
+        "run,task,attempt,score\nctf-high,t9,0,1\n"
+        + (f"{rows[4]['run']},{rows[4]['task']},{rows[4]['attempt']},0\n")
+    )
+    [p] = ev_fail(m)
+    assert p.code == "attempt-duplicate"
+    assert (p.file, p.line) == (str(extra), 3)  # CSV: the header is line 1
+    assert p.msg.endswith(f"(first at line 5 of {tmp_path / ATTEMPTS.name})")
 
 
 def test_digest_mismatch(tmp_path):

@@ -161,11 +161,14 @@ def check_attempts_against_runs(
         counts = Counter(np.asarray(attempts.run_ids, dtype=object)[attempts.run])
         listed = ", ".join(f"{r!r} ({counts[r]:,} rows)" for r in unknown[:MAX_LISTED])
         more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
+        first = int(np.flatnonzero(attempts.run == attempts.run_ids.index(unknown[0]))[0])
+        file, line = attempts.locate(first)
         problems.append(
             Problem(
                 "attempt-unknown-run",
                 f"attempt records name runs the manifest does not define: {listed}{more}",
-                file=", ".join(attempts.sources) or doc.file,
+                file=file or doc.file,
+                line=line,  # the first row naming the first of them
                 hint=did_you_mean(unknown[0], sorted(run_ids))
                 or "add these runs under 'runs:' in the manifest",
             )
@@ -176,14 +179,23 @@ def check_attempts_against_runs(
         dup = np.flatnonzero(counts > 1)
         if dup.size:
             row = int(first[dup[0]])
+            again = int(np.flatnonzero((key == key[row]).all(axis=1))[1])
+            file, line = attempts.locate(again)
+            where = ""
+            if line is not None:
+                first_file, first_line = attempts.locate(row)
+                where = f" (first at line {first_line}" + (
+                    f" of {first_file})" if first_file != file else ")"
+                )
             problems.append(
                 Problem(
                     "attempt-duplicate",
                     f"{int((counts[dup] - 1).sum()):,} attempt records repeat a (run, task, "
                     f"attempt) key, e.g. run {attempts.run_ids[attempts.run[row]]!r}, task "
                     f"{attempts.task_ids[attempts.task[row]]!r}, attempt "
-                    f"{int(attempts.attempt[row])}",
-                    file=", ".join(attempts.sources) or doc.file,
+                    f"{int(attempts.attempt[row])}{where}",
+                    file=file or doc.file,
+                    line=line,  # the first repeat
                     hint="number attempts within each task, or drop the duplicated rows",
                 )
             )
@@ -576,6 +588,7 @@ def _to_table(
         spend=spend,
         limit_hit=limit_hit,
         sources=(name,),
+        origin=lines,
     )
 
 

@@ -235,9 +235,20 @@ class AttemptTable:
     task_ids: tuple[str, ...]
     sources: tuple[str, ...] = field(default=())
     """Files the rows came from (for messages)."""
+    origin: np.ndarray | None = field(default=None)
+    """int64 per row: the line it was read from in its file (for Parquet, its row number), so
+    that a problem found across rows can name where; ``None`` when not read from files."""
+    source: np.ndarray | None = field(default=None)
+    """int32 per row (with ``origin``): the index in ``sources`` of the file it came from."""
 
     def __len__(self) -> int:
         return int(self.score.shape[0])
+
+    def locate(self, row: int) -> tuple[str | None, int | None]:
+        """The file and line row ``row`` was read from, as far as they are known."""
+        if self.origin is None or self.source is None:
+            return (", ".join(self.sources) or None), None
+        return self.sources[int(self.source[row])], int(self.origin[row])
 
     @classmethod
     def empty(cls) -> AttemptTable:
@@ -263,11 +274,13 @@ class AttemptTable:
         spend: dict[str, np.ndarray] | None = None,
         limit_hit: np.ndarray | None = None,
         sources: tuple[str, ...] = (),
+        origin: np.ndarray | None = None,
     ) -> AttemptTable:
         """Build from string run/task columns (factorised here) and numeric arrays.
 
         Missing spend columns become all-NaN; a missing ``attempt`` column numbers attempts
-        0, 1, ... within each (run, task) in row order.
+        0, 1, ... within each (run, task) in row order. ``origin`` gives each row's line in the
+        one file of ``sources`` it was read from.
         """
         run_ids, run_codes = np.unique(
             np.asarray(run, dtype=object).astype(str), return_inverse=True
@@ -294,6 +307,8 @@ class AttemptTable:
             run_ids=tuple(str(r) for r in run_ids),
             task_ids=tuple(str(t) for t in task_ids),
             sources=sources,
+            origin=None if origin is None else np.asarray(origin, dtype=np.int64),
+            source=None if origin is None or len(sources) != 1 else np.zeros(n, np.int32),
         )
 
     @classmethod
@@ -325,6 +340,7 @@ class AttemptTable:
             run_ids=run_ids,
             task_ids=task_ids,
             sources=tuple(s for t in tables for s in t.sources),
+            **_stacked_origins(tables),
         )
 
     def tokens(self, rows: np.ndarray | None = None) -> np.ndarray:
@@ -375,6 +391,19 @@ def _number_within(run: np.ndarray, task: np.ndarray) -> np.ndarray:
     out = np.empty(n, np.int32)
     out[order] = np.arange(n) - group_start
     return out
+
+
+def _stacked_origins(tables: list[AttemptTable]) -> dict[str, np.ndarray | None]:
+    """``origin`` and ``source`` of stacked tables: known only when known for every table."""
+    if any(t.origin is None or t.source is None for t in tables):
+        return {"origin": None, "source": None}
+    offsets = np.cumsum([0, *(len(t.sources) for t in tables[:-1])])
+    return {
+        "origin": np.concatenate([t.origin for t in tables]),  # type: ignore[misc]
+        "source": np.concatenate(
+            [t.source + off for t, off in zip(tables, offsets, strict=True)]  # type: ignore[operator]
+        ).astype(np.int32, copy=False),
+    }
 
 
 @dataclass(frozen=True, eq=False)
