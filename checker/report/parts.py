@@ -1,7 +1,7 @@
 """One PDF laid out in parts: in parallel where the machine allows, numbered as one, joined.
 
 WeasyPrint lays a document out on one core, page after page, and a large determination
-(40 thresholds, ~70 pages) spends ~5 s there. The report is a run of sections that each start
+(40 thresholds, ~70 pages) spent ~5 s there. The report is a run of sections that each start
 a new page, so it can be cut between sections into parts that are laid out independently,
 each in its own process, and joined afterwards. Only one thing crosses the cut: page numbers
 ("Page 37 of 71"), which a part cannot know until every part before it has been laid out.
@@ -14,12 +14,14 @@ joined in order (pypdf). The first part carries the document-level objects (meta
 output intent, attachments); the others contribute pages and their outline entries.
 
 The bytes do not depend on how many processes did the work: :func:`render` in one process
-(``workers=1``, or without ``fork``) and in several gives the same parts, page numbers and
-bytes. They do depend on how the document is cut, which the caller decides from its content.
+(``workers=1``, or where forking is unsafe) and in several gives the same parts, page numbers
+and bytes. They do depend on how the document is cut, which the caller decides from its
+content.
 
 Deferring margin boxes hooks one WeasyPrint internal, ``weasyprint.layout.make_margin_boxes``
 (stable since WeasyPrint 53); :func:`supported` checks that it is there and is called the way
-this module expects. When it is not, callers render one part (slower, same document).
+this module expects. When it is not, the report is rendered as one part (slower, the same
+pages; :func:`checker.report.render.determination_to_pdf`).
 """
 
 from __future__ import annotations

@@ -271,3 +271,8 @@ def test_report_in_parts_reads_exactly_as_the_whole(det: Determination, workers,
 
     workers(1)
     assert determination_to_pdf(det) == in_parts
+
+    # a WeasyPrint whose internals moved renders the report whole: the same document
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parts_mod, "supported", lambda: False)
+        assert determination_to_pdf(det) == whole
