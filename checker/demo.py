@@ -328,11 +328,12 @@ def story(det: Determination) -> list[str]:
         if t.state == "indeterminate" and "repeated-sampling-uncovered" in codes:
             out.append(_sampling_uncovered(t, str(det.settings.get("indeterminate_as", "crossed"))))
         elif t.state == "indeterminate" and cov.uncovered > 0:
-            reach = cov.extrapolation_max or cov.evidence_max
+            # modelled repeated sampling can be "extrapolated" below the largest evaluated spend
+            reach = max(v for v in (cov.extrapolation_max, cov.evidence_max, 0.0) if v is not None)
             out.append(
                 f"{t.id}: indeterminate. The policy assesses it up to "
                 f"{format_budget(cov.range_max, t.axis)} per task; evidence and the allowed "
-                f"extrapolation reach {format_budget(reach or 0, t.axis)}, so "
+                f"extrapolation reach {format_budget(reach, t.axis)}, so "
                 f"{cov.uncovered:.0%} of the range (log scale) is uncovered."
             )
     for t in det.thresholds:

@@ -95,6 +95,16 @@ def test_story_is_read_from_the_determination(demo_run: tuple[Path, str]) -> Non
     assert "bio-high: indeterminate" in joined
     assert "autonomy-high: not crossed" in joined and "headroom" in joined
     assert lines[-1].startswith("gate: BLOCK") and "deployment-misuse-l3" in lines[-1]
+    assert "extrapolation reach $57.8, so 87% of the range" in joined  # bio-high
+
+    # where the extrapolated stretch (modelled sampling) ends below the largest evaluated
+    # spend, the reach is the evidence's, not the smaller number
+    bio = next(t for t in det.thresholds if t.id == "bio-high")
+    short = bio.model_copy(
+        update={"coverage": bio.coverage.model_copy(update={"extrapolation_max": 1.0})}
+    )
+    again = "\n".join(story(det.model_copy(update={"thresholds": [short]})))
+    assert f"reach ${bio.coverage.evidence_max:.3g}" in again
 
 
 def test_dev_keys_are_made_once_then_reused(tmp_path: Path) -> None:

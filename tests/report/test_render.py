@@ -285,3 +285,21 @@ def test_signing_options_are_checked_before_work(small_json: Path, runner, tmp_p
         app, [*args, "--p12", str(keys / "dev-signer.p12"), "--sign-key", str(keys / "x")]
     )
     assert res.exit_code == 2 and "not both" in res.output
+
+
+def test_evidence_span_names_an_extrapolation_only_beyond_the_evidence(det: Determination) -> None:
+    from checker.report.render import Part, render_part
+
+    def page(t) -> str:
+        one = det.model_copy(update={"thresholds": [t], "comparisons": []})
+        return _flat(render_part(one, Part(False, range(1), False)))
+
+    trend = next(t for t in det.thresholds if t.id == "trend")
+    assert trend.coverage.extrapolation_max > trend.coverage.evidence_max
+    assert "(extrapolated to $10)" in page(trend)
+    # modelled repeated sampling is "extrapolated" in k, below the largest evaluated spend:
+    # "$1 – $15.6 (extrapolated to $1.14)" read as if evidence stopped at $1.14
+    inside = trend.model_copy(
+        update={"coverage": trend.coverage.model_copy(update={"extrapolation_max": 0.5})}
+    )
+    assert "extrapolated to" not in page(inside)
