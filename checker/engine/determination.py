@@ -115,7 +115,9 @@ class Curve(Out):
     basis: list[PointBasis]
     """What supports each grid point."""
     extrapolation_oom: list[float]
-    """Distance beyond the largest evaluated budget, in OOM (0 inside the evidence)."""
+    """Distance beyond what was evaluated, in OOM (0 inside the evidence): beyond the largest
+    evaluated budget for a fitted curve family, beyond the attempts drawn per task (d_k) for
+    modelled repeated sampling."""
     threshold: list[float]
     """T(b) on the grid."""
     alert: list[float] | None = None

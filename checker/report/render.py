@@ -370,7 +370,16 @@ def _threshold_view(
         "points_left": len(t.points) - len(points),
         "chart": charts.data_uri(svg),
         "legend": charts.legend_entries(t),
-        "ext_oom": max(t.curve.extrapolation_oom, default=0.0),
+        # the purple band's reach, as its label on the chart gives it (the lower-bound-only
+        # stretch after it carries a distance too, but is not drawn as extrapolated)
+        "ext_oom": max(
+            (
+                o
+                for o, b in zip(t.curve.extrapolation_oom, t.curve.basis, strict=True)
+                if b == "extrapolated"
+            ),
+            default=0.0,
+        ),
         "actors": [(a, a.budgets[t.axis]) for a in det.actors if t.axis in a.budgets],
         "unmet": [u for u in det.gate.unmet if u.threshold == t.id],
     }

@@ -303,3 +303,19 @@ def test_evidence_span_names_an_extrapolation_only_beyond_the_evidence(det: Dete
         update={"coverage": trend.coverage.model_copy(update={"extrapolation_max": 0.5})}
     )
     assert "extrapolated to" not in page(inside)
+
+
+def test_caption_gives_the_extrapolated_bands_reach_as_its_label_does(det: Determination) -> None:
+    from checker.report import charts
+    from checker.report.render import _threshold_view
+
+    trend = next(t for t in det.thresholds if t.id == "trend")
+    c = trend.curve
+    n = len(c.budgets)
+    basis = ["direct"] * (n - 4) + ["extrapolated"] * 2 + ["uncovered"] * 2
+    oom = [0.0] * (n - 4) + [0.1, 0.2, 0.3, 0.5]  # lower-bound-only stretch after the band
+    shaped = trend.model_copy(
+        update={"curve": c.model_copy(update={"basis": basis, "extrapolation_oom": oom})}
+    )
+    assert _threshold_view(shaped, det, charts, "<svg/>")["ext_oom"] == 0.2
+    assert "extrapolated ≤ 0.2 OOM" in charts.threshold_chart(shaped, det.actors)
