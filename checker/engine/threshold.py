@@ -142,8 +142,10 @@ def determine(
             )
         )
 
-    # The grid: the assessed range, extended to where extrapolation could reach.
-    all_budgets = [p.budget for p in points]
+    # The grid: the assessed range, extended to where extrapolation could reach. It holds the
+    # configurations' exact budgets (the points carry them rounded for output: a cheapest
+    # budget rounded down landed below the evidence it is)
+    all_budgets = [c.budget for _eval, cfgs, _ext in curves for c in cfgs]
     x_lo = math.log10(lo)
     x_hi = math.log10(hi)
     x_top = max([x_hi] + [math.log10(b) + d.max_extrapolation_oom for b in all_budgets])
@@ -218,11 +220,7 @@ def determine(
         direct=masks.direct,
         extrapolated=masks.extrapolated,
         uncovered=masks.uncovered,
-        evidence_min=_sig(
-            10 ** float(np.min(x[np.isin(basis_arr, ["direct", "repeated_sampling"])]))
-        )
-        if np.any(np.isin(basis_arr, ["direct", "repeated_sampling"]))
-        else None,
+        evidence_min=_sig(min(all_budgets)) if all_budgets else None,
         evidence_max=_sig(max(all_budgets)) if all_budgets else None,
         extrapolation_max=_sig(10 ** float(x[basis_arr == "extrapolated"].max()))
         if np.any(basis_arr == "extrapolated")

@@ -178,3 +178,20 @@ def test_several_evals_combine_as_the_policy_says():
     assert decide(make_policy({**base, "combine": "all"}), ev).state == "not_crossed"
     mean = decide(make_policy({**base, "combine": "mean", "function": 0.3}), ev)
     assert mean.state == "crossed"  # (0.8 + 0.1) / 2 = 0.45 >= 0.3
+
+
+def test_the_cheapest_evaluated_budget_is_evidence_however_it_rounds():
+    # $0.10217912 is written out as 0.102179 (6 digits): the grid once used the rounded value,
+    # which fell below the run's budget, so the cheapest evaluated point was "below_evidence"
+    # and the evidence was said to start at the next grid point
+    budgets = [0.10217912, 3.00000049]
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": 0.3, "tasks": 50, "attempts": 1}
+        for i, b in enumerate(budgets)
+    ]
+    r = decide(make_policy({"assessed_range": {"min": 0.05, "max": 10.0}}), make_evidence(runs))
+    assert r.coverage.evidence_min == 0.102179
+    assert r.coverage.evidence_max == 3.0
+    first = r.curve.budgets.index(0.102179)
+    assert r.curve.basis[first] == "direct"
+    assert set(r.curve.basis[:first]) == {"below_evidence"}
