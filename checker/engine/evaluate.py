@@ -146,7 +146,7 @@ def evaluate(
     ]
     caveats.append(
         "Evidence shows what the evaluated configurations reach: a lower bound on what the model "
-        "can do. A not_crossed holds for the scaffolds and settings evaluated only."
+        "can do. A 'not crossed' holds only for the scaffolds and settings evaluated."
     )
     d = pol.decision
     return Determination(
