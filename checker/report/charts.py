@@ -610,7 +610,13 @@ def coverage_chart(
         )
         if shared:
             axis = next(iter(axes_used))
+            # limits from the ranges themselves: autoscaling the bars in linear units first
+            # left a log axis that cut off the cheapest range's start
+            lo = min(t.coverage.range_min for t in ts)
+            hi = max(t.coverage.range_max for t in ts)
+            pad = (hi / lo) ** 0.03 if hi > lo else 2.0
             ax.set_xscale("log")
+            ax.set_xlim(lo / pad, hi * pad)
             xs = _decades(*ax.get_xlim())
             xlabels = [_fb(v, axis) for v in xs]
             xlabel = f"assessed budget range per task ({axis_label(axis)}, log scale)"

@@ -319,3 +319,34 @@ def test_caption_gives_the_extrapolated_bands_reach_as_its_label_does(det: Deter
     )
     assert _threshold_view(shaped, det, charts, "<svg/>")["ext_oom"] == 0.2
     assert "extrapolated ≤ 0.2 OOM" in charts.threshold_chart(shaped, det.actors)
+
+
+def test_coverage_chart_axis_holds_every_range(det: Determination) -> None:
+    from checker.report.charts import coverage_charts
+
+    # the demo's ranges and coverage: autoscaling the bars in linear units once cut the
+    # axis at ~$58, so the bars starting at $10 lost their start
+    demo = [
+        (10.0, 1e5, 0.4758, 0.0, 0.5242),
+        (10.0, 1e7, 0.0, 0.0, 1.0),
+        (10.0, 1e7, 0.0859, 0.041, 0.8731),
+        (10.0, 1e3, 1.0, 0.0, 0.0),
+    ]
+    keys = ("range_min", "range_max", "direct", "extrapolated", "uncovered")
+    ts = [
+        t.model_copy(
+            update={"coverage": t.coverage.model_copy(update=dict(zip(keys, v, strict=True)))}
+        )
+        for t, v in zip(det.thresholds[:4], demo, strict=True)
+    ]
+    svg = coverage_charts(det.model_copy(update={"thresholds": ts}))[0]
+    labels = re.findall(r">([^<>]*)</text>", svg)
+    assert [x for x in labels if x.startswith("$")] == [
+        "$10",
+        "$100",
+        "$1k",
+        "$10k",
+        "$100k",
+        "$1M",
+        "$10M",
+    ]
