@@ -22,6 +22,7 @@ from checker.cli.report import (
     SignKeyOpt,
     TimestampOpt,
 )
+from checker.engine import DEFAULT_SEED
 
 
 @app.command()
@@ -36,9 +37,9 @@ def check(
     model: Annotated[
         str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed (recorded; same seed, same JSON).")] = (
-        20261128
-    ),
+    seed: Annotated[
+        int, typer.Option(help="Bootstrap seed (recorded; same seed, same JSON).")
+    ] = DEFAULT_SEED,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the determination JSON here.")
     ] = None,

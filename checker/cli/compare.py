@@ -9,6 +9,7 @@ import typer
 
 from checker.cli import app
 from checker.cli._errors import EXIT_BAD_INPUT, print_problems
+from checker.engine import DEFAULT_SEED
 
 
 @app.command()
@@ -24,7 +25,7 @@ def compare(
     ],
     axis: Annotated[str, typer.Option(help="Budget axis: usd, tokens or seconds.")] = "usd",
     replicates: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 20261128,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Compare two models at matched budgets, beside their own-maximum comparison.

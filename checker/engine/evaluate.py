@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from checker import __version__
+from checker.engine import DEFAULT_SEED
 from checker.engine.compare import compare
 from checker.engine.determination import (
     ActorRef,
@@ -24,8 +25,6 @@ from checker.errors import RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.load import LoadedPolicy
 from checker.policy.model import Policy
-
-DEFAULT_SEED = 20261128
 
 
 def pick_model(evidence: Evidence, model: str | None) -> str:
