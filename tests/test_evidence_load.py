@@ -189,10 +189,16 @@ ROW_CASES = {
         "invalid-value",
         "attempt is missing or not a whole number >= 0 (1 rows)",
     ),
+    "attempt below int32": (  # found by the fuzz test: the int32 cast of it warned
+        {"attempt": -2147483649},
+        "invalid-value",
+        "attempt is missing or not a whole number >= 0 (1 rows)",
+    ),
     "empty run": ({"run": ""}, "missing-key", "run is empty in 1 rows"),
 }
 
 
+@pytest.mark.filterwarnings("error")  # a bad row is a located problem, never a numpy warning
 @pytest.mark.parametrize("case", list(ROW_CASES), ids=list(ROW_CASES))
 @pytest.mark.parametrize("slow", [False, True], ids=["fast", "slow"])
 def test_bad_row(tmp_path, case, slow, monkeypatch):

@@ -155,11 +155,13 @@ mutations = st.tuples(
 )
 def test_mutated_examples(workdir, policy_edits, evidence_edits):
     pol, ev = POLICY_DATA, EVIDENCE_DATA
+    # an earlier edit may have removed the path or replaced a parent with a scalar
+    gone = (KeyError, IndexError, TypeError, AttributeError)
     for path, (action, value) in policy_edits:
-        with contextlib.suppress(KeyError, IndexError, TypeError):  # path gone
+        with contextlib.suppress(*gone):
             pol = _mutate(pol, path, action, value)
     for path, (action, value) in evidence_edits:
-        with contextlib.suppress(KeyError, IndexError, TypeError):
+        with contextlib.suppress(*gone):
             ev = _mutate(ev, path, action, value)
     (workdir / "p.yaml").write_text(yaml.safe_dump(pol, allow_unicode=True), encoding="utf-8")
     (workdir / "e.yaml").write_text(yaml.safe_dump(ev, allow_unicode=True), encoding="utf-8")

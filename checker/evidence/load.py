@@ -547,7 +547,8 @@ def _to_table(
                 "out everywhere to have them numbered in file order",
                 **where(bad),
             )
-        attempt = np.where(np.isfinite(att) & ~too_big, att, 0).astype(np.int32)
+        # bad rows (reported above) hold 0: a cast of NaN or of a value outside int32 warns
+        attempt = np.where(np.isfinite(att) & (att >= 0) & ~too_big, att, 0).astype(np.int32)
     for key in ("run", "task"):
         vals = columns[key]
         bad = np.flatnonzero(
