@@ -14,7 +14,12 @@ Typical flow for one (model, eval, scaffold) curve::
                    keep={f: s.passed for f, s in screens.items()})
 """
 
-from checker.curves.betabinom import BetaBinomialFit, beta_pass_at_k, fit_beta_binomial
+from checker.curves.betabinom import (
+    BetaBinomialFit,
+    beta_pass_at_k,
+    fit_beta_binomial,
+    lack_of_fit_pvalue,
+)
 from checker.curves.bootstrap import BAYESIAN_BELOW, replicate_weights, weighted_mean
 from checker.curves.bounds import (
     binomial_bounds,
@@ -87,6 +92,7 @@ __all__ = [
     "interp_log_budget",
     "isotonic_increasing",
     "jeffreys",
+    "lack_of_fit_pvalue",
     "parallel_cost",
     "pass_all_k",
     "pass_at_k",

@@ -10,6 +10,10 @@ the more capable family (the cheaper cost: conservative for ruling a crossing ou
 
 Beyond that many attempts nothing bounds P* from above: the budget at which a run's largest
 modelled k costs is where upper bounds stop (``reach``).
+
+Each family is first screened (STATISTICS.md 7.4): a family whose fit the per-task success
+counts contradict (parametric-bootstrap lack-of-fit p < :data:`SCREEN_P`) says nothing about
+more attempts and is dropped. With both dropped the run is bounded by its data alone.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from checker.curves import envelope, fit_beta_binomial
+from checker.curves import envelope, fit_beta_binomial, lack_of_fit_pvalue
 from checker.engine.determination import FamilyUse
 
 K_POINTS = 12
+SCREEN_P = 0.01
+"""Lack-of-fit p-value below which F4 or F5 is dropped for a run (STATISTICS.md 7.4)."""
 MAX_REPLICATES = 250
 """Replicates used for the F4/F5 fits (the zero-inflated grid is large: 250 replicates keep
 a run's fit well under a second while the 5%/95% quantiles stay stable)."""
@@ -98,13 +104,30 @@ def extrapolate_attempts(
     ks = ks[ks > n]
     c = np.round(successes).astype(np.int64)
     a = attempts.astype(np.int64)
-    preds, point = {}, {}
+    preds, point, pvalue = {}, {}, {}
     w = weights[:MAX_REPLICATES]
     for fam, zero in (("F4", False), ("F5", True)):
+        pvalue[fam] = lack_of_fit_pvalue(c, a, zero_inflated=zero, seed=_screen_seed(c, a, fam))
+        if pvalue[fam] < SCREEN_P:
+            continue
         # The grid optimum (spacing ~0.05 in log10 alpha and beta) is fine for bounds; the
         # local refinement would cost more than the rest of a determination.
         preds[fam] = fit_beta_binomial(c, a, w, zero_inflated=zero, refine=False).predict(ks)
         point[fam] = fit_beta_binomial(c, a, None, zero_inflated=zero, refine=False)
+    dropped = [
+        FamilyUse(
+            curve=f"{label}/{run_id}",
+            family=f,
+            kept=False,
+            note=f"dropped: the per-task success counts contradict it (lack of fit p = "
+            f"{pvalue[f]:.2g} < {SCREEN_P:g})",
+        )
+        for f in ("F4", "F5")
+        if f not in preds
+    ]
+    if not preds:
+        empty.families = dropped
+        return empty
     env = envelope(preds, alpha=alpha)
     # Expected attempts of stop-at-first-success under the more capable point fit: more
     # capability means earlier stops, a lower cost, and so a more generous upper bound.
@@ -126,10 +149,12 @@ def extrapolate_attempts(
                 curve=f"{label}/{run_id}",
                 family=f,
                 kept=True,
-                note=f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts)",
+                note=f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
+                f" lack of fit p = {pvalue[f]:.2g})",
             )
-            for f in ("F4", "F5")
-        ],
+            for f in preds
+        ]
+        + dropped,
     )
 
 
@@ -165,6 +190,17 @@ class LazyAttempts:
                 label=self.label,
             )
         return self._fit
+
+
+def _screen_seed(successes: np.ndarray, attempts: np.ndarray, family: str) -> int:
+    """The screen's random stream, from the data and the family: the same run screens the same
+    way for every threshold and axis that uses it, and on every machine."""
+    import hashlib
+
+    digest = hashlib.sha256(
+        family.encode() + successes.astype("<i8").tobytes() + attempts.astype("<i8").tobytes()
+    ).digest()
+    return int.from_bytes(digest[:8], "little")
 
 
 def _expected_attempts(successes: np.ndarray, attempts: np.ndarray, k: int) -> float:

@@ -91,3 +91,22 @@ def test_validation():
         fit_beta_binomial([3, 11], 10)
     with pytest.raises(ValueError):
         fit_beta_binomial([1.5], 10)
+
+
+def test_lack_of_fit_screen_keeps_a_beta_binomial_and_drops_a_two_spike_histogram():
+    from checker.curves import lack_of_fit_pvalue
+
+    rng = np.random.default_rng(7)
+    n = 10
+    bb = rng.binomial(n, rng.beta(0.5, 2.0, 200))
+    assert lack_of_fit_pvalue(bb, n, seed=1) > 0.05
+    assert lack_of_fit_pvalue(bb, n, zero_inflated=True, seed=1) > 0.05
+    spikes = np.r_[np.full(100, 1), np.full(100, 9)]  # 1 or 9 successes of 10, nothing between
+    assert lack_of_fit_pvalue(spikes, n, seed=1) == pytest.approx(1 / 300)
+    assert lack_of_fit_pvalue(spikes, n, zero_inflated=True, seed=1) == pytest.approx(1 / 300)
+    # reproducible, and tasks may differ in attempts (one histogram per n)
+    assert lack_of_fit_pvalue(bb, n, seed=3) == lack_of_fit_pvalue(bb, n, seed=3)
+    mixed = lack_of_fit_pvalue(
+        np.r_[bb[:100], np.minimum(bb[100:], 5)], np.r_[[n] * 100, [5] * 100]
+    )
+    assert 0 < mixed <= 1

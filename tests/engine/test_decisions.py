@@ -195,3 +195,28 @@ def test_the_cheapest_evaluated_budget_is_evidence_however_it_rounds():
     first = r.curve.budgets.index(0.102179)
     assert r.curve.basis[first] == "direct"
     assert set(r.curve.basis[:first]) == {"below_evidence"}
+
+
+def test_a_beta_binomial_the_success_counts_contradict_is_dropped():
+    # Half the tasks are solved in 1 of 10 attempts, half in 9 of 10: no Beta (or zero-inflated
+    # Beta) spread of success rates gives that histogram, so neither family may say what more
+    # attempts reach: nothing is modelled beyond the 10 drawn, and the data decide alone.
+    p = np.r_[np.full(100, 0.1), np.full(100, 0.9)]
+    ev = make_evidence(
+        [{"id": "r1", "budget": 1.0, "p": p, "tasks": 200, "attempts": 10, "exact": True}]
+    )
+    r = decide(make_policy({"verifiable": True, "function": 0.6}), ev)
+    fams = {f.family: f for f in r.families if f.family in ("F4", "F5")}
+    assert set(fams) == {"F4", "F5"}
+    assert not fams["F4"].kept and not fams["F5"].kept
+    assert "lack of fit p = 0.0033 < 0.01" in fams["F4"].note  # 1 / 300: beyond every draw
+    assert max(r.curve.extrapolation_oom) == 0.0  # nothing modelled beyond 10 attempts
+    # every task has a success within its 10 attempts: pass@10 = 1, crossed on the data alone
+    assert r.state == "crossed" and r.basis == "repeated_sampling"
+
+
+def test_a_beta_binomial_that_fits_is_kept_with_its_p_value():
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
+    r = decide(make_policy({"verifiable": True, "function": 0.85}), ev)
+    kept = [f for f in r.families if f.family in ("F4", "F5")]
+    assert kept and all(f.kept and "lack of fit p = " in f.note for f in kept)
