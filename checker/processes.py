@@ -14,10 +14,17 @@ import threading
 
 
 def can_fork() -> bool:
-    """Linux, and no other thread alive (macOS offers fork, but its system libraries are not
-    fork-safe; elsewhere there is none; a thread holding a lock at the fork would leave it
-    locked in the child forever)."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    """Linux, no other thread alive, and not a daemonic process (macOS offers fork, but its
+    system libraries are not fork-safe; elsewhere there is none; a thread holding a lock at
+    the fork would leave it locked in the child forever; and a daemonic process, e.g. a
+    ``multiprocessing.Pool`` worker calling rspcheck, may not start processes of its own)."""
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
 
 
 def available_cpus() -> int:

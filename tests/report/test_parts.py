@@ -276,3 +276,19 @@ def test_report_in_parts_reads_exactly_as_the_whole(det: Determination, workers,
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(parts_mod, "supported", lambda: False)
         assert determination_to_pdf(det) == whole
+
+
+def _render_in_pool_worker(docs: list[str]) -> bytes:
+    return html_to_pdf(docs, created=CREATED, identifier=b"pool")
+
+
+def test_a_daemonic_caller_renders_in_process(workers) -> None:
+    # multiprocessing.Pool workers are daemonic and may not start processes: rspcheck called
+    # from one must render in that process rather than fail
+    import multiprocessing
+
+    workers(2)
+    docs = [_doc("A"), _doc("B")]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pdf = pool.apply(_render_in_pool_worker, (docs,))
+    assert pdf == html_to_pdf(docs, created=CREATED, identifier=b"pool")
