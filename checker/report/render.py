@@ -1,6 +1,8 @@
 """Render a :class:`~checker.engine.determination.Determination` as the report a review board
-reads: HTML from the jinja2 templates in the repository's ``reports/`` folder, then a
+reads: HTML from the jinja2 templates in ``reports/`` (see :mod:`checker.shipped`), then a
 reproducible PDF/A-3b with the determination JSON attached, signed when a signer is given.
+A report of :data:`PARTS_FROM` or more thresholds is cut into parts (:func:`plan_parts`) that
+are drawn and laid out side by side (:mod:`checker.report.parts`).
 
 ::
 
