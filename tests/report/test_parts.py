@@ -149,50 +149,41 @@ def test_parts_are_built_in_the_process_that_lays_them_out(workers) -> None:
     assert pids[1] != str(parent)
 
 
-def test_an_error_in_a_worker_is_raised_here_with_its_code(workers) -> None:
+def _raises() -> str:
+    raise RspcheckError.one("invalid-value", "broken part")
+
+
+def _dies() -> str:
+    os._exit(3)
+
+
+_STRAY = _doc("B").replace("</body>", '<img src="https://example.com/x.png"></body>')
+
+
+@pytest.mark.parametrize(
+    ("second", "code", "says"),
+    [
+        (_raises, "invalid-value", "broken part"),  # rspcheck's own error, code and all
+        (_STRAY, "pdf-resource-blocked", "example.com"),  # the fetch guard holds in workers
+        (_dies, "pdf-render-failed", "exit code 3"),  # a worker that vanishes is named
+    ],
+    ids=["error", "blocked-resource", "worker-dies"],
+)
+def test_a_failure_in_a_worker_is_raised_here(workers, second, code, says) -> None:
     workers(2)
-
-    def bad() -> str:
-        raise RspcheckError.one("invalid-value", "broken part")
-
     with pytest.raises(RspcheckError) as err:
-        html_to_pdf([_doc("A"), bad], created=CREATED, identifier=b"x")
-    assert err.value.problems[0].code == "invalid-value"
-    assert "broken part" in str(err.value)
+        html_to_pdf([_doc("A"), second], created=CREATED, identifier=b"x")
+    assert err.value.problems[0].code == code
+    assert says in str(err.value)
 
 
 def test_an_error_in_this_process_stops_the_workers(workers) -> None:
-    workers(2)
-
-    def bad() -> str:
-        raise RspcheckError.one("invalid-value", "broken first part")
-
-    with pytest.raises(RspcheckError, match="broken first part"):
-        html_to_pdf([bad, _doc("B")], created=CREATED, identifier=b"x")
     import multiprocessing
 
+    workers(2)
+    with pytest.raises(RspcheckError, match="broken part"):
+        html_to_pdf([_raises, _doc("B")], created=CREATED, identifier=b"x")
     assert multiprocessing.active_children() == []
-
-
-def test_a_blocked_resource_in_a_worker_part_is_refused(workers) -> None:
-    workers(2)
-    stray = _doc("B").replace("</body>", '<img src="https://example.com/x.png"></body>')
-    with pytest.raises(RspcheckError) as err:
-        html_to_pdf([_doc("A"), stray], created=CREATED, identifier=b"x")
-    assert err.value.problems[0].code == "pdf-resource-blocked"
-    assert "example.com" in str(err.value)
-
-
-def test_a_worker_that_dies_is_named(workers) -> None:
-    workers(2)
-
-    def die() -> str:
-        os._exit(3)
-
-    with pytest.raises(RspcheckError) as err:
-        html_to_pdf([_doc("A"), die], created=CREATED, identifier=b"x")
-    assert err.value.problems[0].code == "pdf-render-failed"
-    assert "exit code 3" in str(err.value)
 
 
 def test_a_bug_in_a_worker_keeps_its_traceback(workers) -> None:
