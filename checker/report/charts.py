@@ -198,8 +198,6 @@ def _light_axes(
     chart's drawing time), and each grid line an SVG node that WeasyPrint draws on its own.
     Here each axis's grid is one path and each label one text: the same picture, for about
     half the cost in matplotlib and in WeasyPrint. Call it after the limits are set."""
-    import math as _m
-
     from matplotlib.ticker import NullLocator
     from matplotlib.transforms import offset_copy
 
@@ -211,14 +209,14 @@ def _light_axes(
     gx: list[float] = []
     gy: list[float] = []
     for v in xticks:
-        gx += [v, v, _m.nan]
-        gy += [0.0, 1.0, _m.nan]
+        gx += [v, v, math.nan]
+        gy += [0.0, 1.0, math.nan]
     ax.plot(gx, gy, color=GRID, lw=0.5, transform=xt, zorder=0.6)
     if ygrid:
         gx, gy = [], []
         for v in yticks:
-            gx += [0.0, 1.0, _m.nan]
-            gy += [v, v, _m.nan]
+            gx += [0.0, 1.0, math.nan]
+            gy += [v, v, math.nan]
         ax.plot(gx, gy, color=GRID, lw=0.5, transform=yt, zorder=0.6)
     below = offset_copy(xt, fig, y=-4, units="points")
     left = offset_copy(yt, fig, x=-4, units="points")
@@ -513,19 +511,12 @@ def coverage_charts(det: Determination) -> list[str]:
     """The budget-coverage chart of every threshold, in charts of at most
     :data:`COVERAGE_ROWS` bars (one page each), on the same axis."""
     ts = det.thresholds
-    axes_used = {t.axis for t in ts}
     return [
-        coverage_chart(det, ts[i : i + COVERAGE_ROWS], shared=len(axes_used) == 1)
-        for i in range(0, len(ts), COVERAGE_ROWS)
+        coverage_chart(det, ts[i : i + COVERAGE_ROWS]) for i in range(0, len(ts), COVERAGE_ROWS)
     ]
 
 
-def coverage_chart(
-    det: Determination,
-    thresholds: Sequence[ThresholdResult] | None = None,
-    *,
-    shared: bool | None = None,
-) -> str:
+def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | None = None) -> str:
     """A bar per threshold over its assessed range: direct, extrapolated, uncovered.
 
     When every threshold is on the same budget axis the bars sit on a shared log budget axis
@@ -533,12 +524,12 @@ def coverage_chart(
     scaled to the same width, with the range printed beside it.
 
     :param thresholds: The thresholds to draw (default: all of ``det``'s; see
-        :func:`coverage_charts` for a report's page-sized charts).
-    :param shared: Draw on one budget axis (default: when all drawn thresholds share one).
+        :func:`coverage_charts` for a report's page-sized charts). The axis is ``det``'s
+        whole: charts of some of its thresholds line up with each other.
     """
     ts = list(det.thresholds if thresholds is None else thresholds)
-    axes_used = {t.axis for t in ts}
-    shared = len(axes_used) == 1 if shared is None else shared and len(axes_used) == 1
+    axes_used = {t.axis for t in det.thresholds}
+    shared = len(axes_used) == 1
     n = max(len(ts), 1)
     with _rc():
         height = 1.05 + 0.24 * n
@@ -612,8 +603,8 @@ def coverage_chart(
             axis = next(iter(axes_used))
             # limits from the ranges themselves: autoscaling the bars in linear units first
             # left a log axis that cut off the cheapest range's start
-            lo = min(t.coverage.range_min for t in ts)
-            hi = max(t.coverage.range_max for t in ts)
+            lo = min(t.coverage.range_min for t in det.thresholds)
+            hi = max(t.coverage.range_max for t in det.thresholds)
             pad = (hi / lo) ** 0.03 if hi > lo else 2.0
             ax.set_xscale("log")
             ax.set_xlim(lo / pad, hi * pad)

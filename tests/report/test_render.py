@@ -144,6 +144,21 @@ def test_figures_of_a_large_report_each_fit_a_page() -> None:
     assert not any(f">{i}</text>" in charts[0] for i in ids[COVERAGE_ROWS:])
     assert all(_svg_height_in(c) <= 8.5 for c in charts)  # + heading and caption: one page
 
+    def budget_labels(svg: str) -> list[str]:
+        return [x for x in re.findall(r">([^<>]*)</text>", svg) if x.startswith("$")]
+
+    # one axis across the pages, even when the later thresholds span less
+    narrow = [
+        t.model_copy(
+            update={"coverage": t.coverage.model_copy(update={"range_min": 1, "range_max": 10})}
+        )
+        for t in big.thresholds[COVERAGE_ROWS:]
+    ]
+    first, second = coverage_charts(
+        big.model_copy(update={"thresholds": [*big.thresholds[:COVERAGE_ROWS], *narrow]})
+    )
+    assert budget_labels(first) == budget_labels(second)
+
     # the graph draws thresholds in a relation only, and names how many it leaves out
     related = {r.source for r in big.relations} | {
         r.target for r in big.relations if r.kind == "implies"
