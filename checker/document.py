@@ -344,13 +344,16 @@ class _Builder:
 
     def _check_tag(self, node: Node, expected: str, loc: Loc) -> None:
         if node.tag != expected:
-            self._fail(
-                "yaml-unsupported-tag",
-                f"tag {node.tag!r} is not accepted",
-                node,
-                loc,
-                "remove the tag: policies and manifests hold plain data only",
-            )
+            self._refuse_tag(node, loc)
+
+    def _refuse_tag(self, node: Node, loc: Loc) -> None:
+        self._fail(
+            "yaml-unsupported-tag",
+            f"tag {node.tag!r} is not accepted",
+            node,
+            loc,
+            "remove the tag: policies and manifests hold plain data only",
+        )
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         allowed = {
@@ -362,13 +365,7 @@ class _Builder:
             "tag:yaml.org,2002:timestamp",
         }
         if node.tag not in allowed:
-            self._fail(
-                "yaml-unsupported-tag",
-                f"tag {node.tag!r} is not accepted",
-                node,
-                loc,
-                "remove the tag: policies and manifests hold plain data only",
-            )
+            self._refuse_tag(node, loc)
             return None
         try:
             return self._scalars.construct_object(node, deep=True)

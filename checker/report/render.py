@@ -64,8 +64,7 @@ def render_determination(
         for an unsigned report, which says so.
     :param dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
     """
-    whole = Part(front=True, thresholds=range(len(det.thresholds)), back=True)
-    return render_part(det, whole, signer_label=signer_label, dev_key=dev_key)
+    return render_part(det, Part.whole(det), signer_label=signer_label, dev_key=dev_key)
 
 
 class Part(NamedTuple):
@@ -77,6 +76,11 @@ class Part(NamedTuple):
     """Indexes into ``det.thresholds`` of the threshold sections it holds."""
     back: bool
     """Whether it holds the comparisons and the inputs, settings and caveats."""
+
+    @classmethod
+    def whole(cls, det: Determination) -> Part:
+        """Every section: the report as one part."""
+        return cls(front=True, thresholds=range(len(det.thresholds)), back=True)
 
 
 def render_part(
@@ -168,7 +172,7 @@ def plan_parts(det: Determination) -> list[Part]:
     ones and the back matter. Each cut falls between two sections, where a page starts anyway."""
     n = len(det.thresholds)
     if n < PARTS_FROM:
-        return [Part(True, range(n), True)]
+        return [Part.whole(det)]
     weights = [_front_weight(det), *(_threshold_weight(t) for t in det.thresholds)]
     weights[-1] += _back_weight(det)
     count = 4 if sum(weights) >= FOUR_PARTS_FROM else 2
@@ -234,7 +238,7 @@ def determination_to_pdf(
     from checker.report import parts
 
     # a WeasyPrint that cannot defer margin boxes renders the report whole (slower, same pages)
-    plan = plan_parts(det) if parts.supported() else [Part(True, range(len(det.thresholds)), True)]
+    plan = plan_parts(det) if parts.supported() else [Part.whole(det)]
     builds = [
         functools.partial(render_part, det, part, signer_label=label, dev_key=dev) for part in plan
     ]
