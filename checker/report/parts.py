@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import functools
 import io
 import logging
 import multiprocessing
@@ -56,6 +57,7 @@ class _Deferred(NamedTuple):
     number: int  # the page's number within its part (1-based)
 
 
+@functools.cache  # reads WeasyPrint's source once; the answer cannot change in a process
 def supported() -> bool:
     """Whether this WeasyPrint lets margin boxes be deferred (see the module docstring)."""
     try:

@@ -265,7 +265,7 @@ def test_report_in_parts_reads_exactly_as_the_whole(det: Determination, workers,
 
     # a WeasyPrint whose internals moved renders the report whole: the same document
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(parts_mod, "supported", lambda: False)
+        mp.setattr(parts_mod, "supported", lambda: False)  # (the real one is cached)
         assert determination_to_pdf(det) == whole
 
 
