@@ -1,6 +1,6 @@
 """Build hook (the rest of the configuration is in pyproject.toml): a wheel carries the folders
 rspcheck ships beside its code (report templates, policies, the worked example, schemas) as
-``checker/_shipped/NAME``, where :mod:`checker.shipped` finds them in an ordinary install."""
+``checker/_shipped/NAME``, where :mod:`checker.files.shipped` finds them in an ordinary install."""
 
 import shutil
 from pathlib import Path
@@ -9,7 +9,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED = ("reports", "policies", "examples", "schemas")  # = checker.shipped.SHIPPED
+SHIPPED = ("reports", "policies", "examples", "schemas")  # = checker.files.shipped.SHIPPED
 
 
 class BuildPyWithShipped(build_py):

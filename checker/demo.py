@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from checker.budget import format_budget
 from checker.errors import RspcheckError
-from checker.shipped import shipped_dir
+from checker.files.shipped import shipped_dir
 
 if TYPE_CHECKING:
-    from checker.engine.determination import Determination
-    from checker.report.verify import InputCheck, VerificationReport
+    from checker.determination import Determination
+    from checker.sign.verify import InputCheck, VerificationReport
 
 AS_OF = dt.date(2026, 12, 1)
 """The example's review date: attestations and waivers are judged on it."""
@@ -108,7 +108,7 @@ def _quote(p: Path) -> str:
 
 def example_files() -> tuple[Path, Path]:
     """The reference policy and the example's evidence manifest (shipped with rspcheck: see
-    :mod:`checker.shipped`)."""
+    :mod:`checker.files.shipped`)."""
     missing = [p for p in (POLICY, EVIDENCE) if not p.is_file()]
     if missing:
         raise RspcheckError.one(
@@ -143,7 +143,7 @@ def run_demo(
     :param seed: Bootstrap seed (default: ``evaluate``'s).
     :param key: A signing key (PEM); with ``cert`` and ``trust``. Without them a development
         CA and key are made in ``out/keys/`` (or reused from an earlier demo there).
-    :param passphrase: Unlocks ``key`` (a :class:`~checker.report.keys.Secret`, str or bytes).
+    :param passphrase: Unlocks ``key`` (a :class:`~checker.sign.keys.Secret`, str or bytes).
     :param step: Progress hook; each step runs inside ``step(description)``.
     :raises RspcheckError: unreadable inputs, a key that does not load, a missing renderer.
     """
@@ -195,7 +195,7 @@ def run_demo(
             signer, root, created = _dev_signer(out / "keys")
         dev = True
     else:
-        from checker.report.keys import is_dev_certificate, load_signer
+        from checker.sign.keys import is_dev_certificate, load_signer
 
         signer = load_signer(key, cert, passphrase=passphrase)  # type: ignore[arg-type]
         root = Path(trust)  # type: ignore[arg-type]
@@ -205,15 +205,15 @@ def run_demo(
     t0 = time.perf_counter()
     with step("Rendering the report and signing determination.pdf"):
         render = _renderer()
-        pdf = render(det, signer=signer, reason="rspcheck demo", location="rspcheck demo")
+        pdf = render(det, signer, reason="rspcheck demo", location="rspcheck demo")
         pdf_path = out / "determination.pdf"
         pdf_path.write_bytes(pdf)
     seconds["pdf"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     with step("Verifying the signed PDF"):
-        from checker.report.keys import load_certificates
-        from checker.report.verify import match_inputs, verify_pdf
+        from checker.sign.keys import load_certificates
+        from checker.sign.verify import match_inputs, verify_pdf
 
         report = verify_pdf(pdf_path.read_bytes(), load_certificates(root), allow_dev_key=dev)
         inside = report.determination
@@ -249,7 +249,7 @@ def run_demo(
 
 def _dev_signer(keys: Path) -> tuple[Any, Path, bool]:
     """A signer from the development key in ``keys`` (made there unless a usable one is)."""
-    from checker.report.keys import DEV_CERT_FILE, DEV_KEY_FILE, DEV_ROOT_FILE, load_signer
+    from checker.sign.keys import DEV_CERT_FILE, DEV_KEY_FILE, DEV_ROOT_FILE, load_signer
 
     root, key, cert = keys / DEV_ROOT_FILE, keys / DEV_KEY_FILE, keys / DEV_CERT_FILE
     if root.is_file() and key.is_file() and cert.is_file():
@@ -262,16 +262,18 @@ def _dev_signer(keys: Path) -> tuple[Any, Path, bool]:
             c = signer.signing_cert
             if c.not_valid_before <= now <= c.not_valid_after - dt.timedelta(days=1):
                 return signer, root, False
-    from checker.report.keys import make_dev_ca
+    from checker.sign.keys import make_dev_ca
 
     paths = make_dev_ca(keys, force=True)
     return load_signer(paths.signer_key, paths.signer_cert, passphrase=None), paths.root_cert, True
 
 
 def _renderer() -> Callable[..., bytes]:
-    """``determination_to_pdf`` from the report renderer, imported only when needed."""
+    """``signed_determination_pdf`` (the report renderer, then signing), imported only when
+    needed."""
     try:
-        from checker.report.render import determination_to_pdf
+        import checker.report.render  # noqa: F401  (imported by signing when it renders)
+        from checker.sign.signing import signed_determination_pdf
     except ImportError as exc:
         raise RspcheckError.one(
             "dependency-missing",
@@ -279,7 +281,7 @@ def _renderer() -> Callable[..., bytes]:
             hint="the determination JSON was written; reinstall rspcheck with its "
             "dependencies (jinja2, weasyprint, matplotlib) to render the PDF",
         ) from None
-    return determination_to_pdf
+    return signed_determination_pdf
 
 
 def story(det: Determination) -> list[str]:

@@ -22,7 +22,7 @@ def _models() -> dict[str, type[BaseModel]]:
 
     models: dict[str, type[BaseModel]] = {"policy": Policy, "evidence": EvidenceManifest}
     try:
-        from checker.engine.determination import Determination
+        from checker.determination import Determination
     except ImportError:  # the engine is optional while it is being built
         pass
     else:

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from checker.cli import app
 from checker.demo import _dev_signer, story
-from checker.report.keys import load_certificates
-from checker.report.verify import verify_pdf
+from checker.sign.keys import load_certificates
+from checker.sign.verify import verify_pdf
 
 REPLICATES = "200"
 
@@ -83,7 +83,7 @@ def test_printed_verify_command_passes(demo_run: tuple[Path, str]) -> None:
 
 
 def test_story_is_read_from_the_determination(demo_run: tuple[Path, str]) -> None:
-    from checker.engine.determination import Determination
+    from checker.determination import Determination
 
     out, _ = demo_run
     det = Determination.model_validate_json((out / "determination.json").read_text())

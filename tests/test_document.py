@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import checker.document as document
-from checker.document import load_document
+import checker.files.document as document
 from checker.errors import RspcheckError
+from checker.files.document import load_document
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "doc.yaml") -> Path:

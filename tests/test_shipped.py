@@ -1,4 +1,4 @@
-"""The folders shipped beside the code (checker/shipped.py): found in a checkout and in an
+"""The folders shipped beside the code (checker/files/shipped.py): found in a checkout and in an
 installed wheel, and the build files (setup.py, MANIFEST.in) carry every one of them."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import shipped
-from checker.shipped import SHIPPED, shipped_dir
+from checker.files import shipped
+from checker.files.shipped import SHIPPED, shipped_dir
 
 ROOT = Path(__file__).parents[1]
 

@@ -57,12 +57,12 @@ class LintReport:
 
 def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> LintReport:
     """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check."""
-    from checker.document import load_document
     from checker.evidence.load import check_manifest, load_evidence
     from checker.evidence.model import EvidenceManifest
+    from checker.files.document import load_document
+    from checker.files.validation import validate
     from checker.policy.lint import check_policy
     from checker.policy.model import Policy
-    from checker.validation import validate
 
     report = LintReport()
     policies: list[tuple[str, Policy]] = []

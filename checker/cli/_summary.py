@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.budget import format_budget
-from checker.engine.determination import Determination
+from checker.determination import Determination
 
 _STATE_STYLE = {"crossed": "bold red", "not_crossed": "green", "indeterminate": "yellow"}
 _GATE_STYLE = {"allow": "bold green", "allow_with_safeguards": "bold yellow", "block": "bold red"}

@@ -99,7 +99,7 @@ def demo(
             + (": a quick look, with slightly noisier intervals." if replicates < 1000 else ".")
         )
     try:
-        from checker.report.keys import read_passphrase
+        from checker.sign.keys import read_passphrase
 
         secret = read_passphrase(env=passphrase_env) if passphrase_env else None
         result = run_demo(

@@ -63,7 +63,7 @@ def keygen(
     """
     from checker.cli._errors import EXIT_BAD_INPUT, print_problems
     from checker.errors import RspcheckError
-    from checker.report.keys import make_dev_ca, read_passphrase
+    from checker.sign.keys import make_dev_ca, read_passphrase
 
     try:
         secret = read_passphrase(

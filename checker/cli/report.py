@@ -12,7 +12,7 @@ import typer
 from checker.cli import app
 
 if TYPE_CHECKING:
-    from checker.engine.determination import Determination
+    from checker.determination import Determination
 
 _SIGN = "Signing (PAdES)"
 
@@ -115,7 +115,7 @@ class SigningOptions:
             whatever loading the key raises; never with the passphrase in it.
         """
         from checker.errors import RspcheckError
-        from checker.report.keys import load_signer, load_signer_p12, read_passphrase
+        from checker.sign.keys import load_signer, load_signer_p12, read_passphrase
 
         if self.p12 is not None and (self.key is not None or self.cert is not None):
             raise RspcheckError.one(
@@ -156,9 +156,15 @@ def write_pdf(det: Determination, out: Path, signer: Any, options: SigningOption
     :raises RspcheckError: rendering or signing failed, or ``out`` cannot be written.
     """
     from checker.errors import RspcheckError
-    from checker.report.render import determination_to_pdf
+    from checker.report.render import render_pdf
+    from checker.sign.keys import is_dev_certificate, signer_name
+    from checker.sign.signing import signed_determination_pdf
 
-    pdf = determination_to_pdf(det, signer=signer, timestamp_url=options.timestamp_url)
+    pdf = (
+        render_pdf(det)
+        if signer is None
+        else signed_determination_pdf(det, signer, timestamp_url=options.timestamp_url)
+    )
     try:
         out.write_bytes(pdf)
     except OSError as exc:
@@ -172,9 +178,6 @@ def write_pdf(det: Determination, out: Path, signer: Any, options: SigningOption
             err=True,
         )
     else:
-        from checker.report.keys import is_dev_certificate
-        from checker.report.render import signer_name
-
         cert = signer.signing_cert
         dev = " with a DEVELOPMENT key (NOT FOR RELEASE)" if is_dev_certificate(cert) else ""
         typer.echo(f"signed PDF written to {out} (signer: {signer_name(cert)}{dev})", err=True)
@@ -228,6 +231,8 @@ def report(
         timestamp_url=timestamp_url,
     )
     try:
+        from checker.determination import load_determination
+
         det, canonical = load_determination(determination)
         signer = options.load_signer()
         if not canonical:
@@ -240,59 +245,3 @@ def report(
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def load_determination(path: Path) -> tuple[Determination, bool]:
-    """Read and validate a determination JSON; also whether its bytes are already canonical.
-
-    :raises RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
-        (with the first problems pydantic found, located by key path).
-    """
-    import json
-
-    import pydantic
-
-    from checker.engine.determination import Determination
-    from checker.errors import Problem, RspcheckError
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read the determination: {exc.strerror}", file=str(path)
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RspcheckError.one("not-utf8", "the file is not UTF-8 text", file=str(path)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RspcheckError.one(
-            "determination-invalid",
-            f"not JSON: {exc.msg}",
-            file=str(path),
-            line=exc.lineno,
-            column=exc.colno,
-        ) from None
-    if not isinstance(data, dict) or data.get("kind") != "rspcheck-determination":
-        raise RspcheckError.one(
-            "determination-invalid",
-            'not an rspcheck determination (no "kind": "rspcheck-determination")',
-            file=str(path),
-            hint="give the JSON that `rspcheck check --json` writes",
-        )
-    try:
-        det = Determination.model_validate(data)
-    except pydantic.ValidationError as exc:
-        problems = [
-            Problem(
-                "determination-invalid",
-                f"{e['msg']}",
-                file=str(path),
-                loc=tuple(e["loc"]),
-            )
-            for e in exc.errors()[:10]
-        ]
-        raise RspcheckError(problems) from None
-    return det, det.to_json() == text

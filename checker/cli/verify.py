@@ -98,7 +98,7 @@ def verify(
     try:
         when = _parse_time(at)
         roots = []
-        from checker.report.keys import load_certificates
+        from checker.sign.keys import load_certificates
 
         for path in trust:
             roots.extend(load_certificates(path))
@@ -118,7 +118,7 @@ def verify(
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
-    from checker.report.verify import match_inputs, verify_pdf
+    from checker.sign.verify import match_inputs, verify_pdf
 
     report = verify_pdf(pdf_bytes, roots, validation_time=when, allow_dev_key=allow_dev_key)
     det = report.determination_dict()
@@ -233,7 +233,7 @@ def _input_dict(c: Any) -> dict[str, Any]:
 
 
 # -- re-run hook ---------------------------------------------------------------------------
-# HOOK (owned by the engine): ``checker.engine.rerun.rerun_hook(determination: dict,
+# HOOK (owned by the engine): ``checker.sign.rerun.rerun_hook(determination: dict,
 # policy_path: Path, evidence_paths: list[Path]) -> list[checker.errors.Problem]`` recomputes
 # the determination from the inputs and returns one Problem (code ``rerun-mismatch``) per
 # difference, or [] when the result is the same. Until that module exists, --rerun reports
@@ -244,10 +244,10 @@ def _run_rerun(det: dict[str, Any], policy: Path, evidence: list[Path]) -> list[
     from checker.errors import Problem
 
     try:
-        from checker.engine.rerun import rerun_hook  # type: ignore[import-not-found]
+        from checker.sign.rerun import rerun_hook  # type: ignore[import-not-found]
     except ImportError as exc:  # no module yet, or no rerun_hook in it
         if isinstance(exc, ModuleNotFoundError) and exc.name not in (
-            "checker.engine.rerun",
+            "checker.sign.rerun",
             "checker.engine",
         ):
             raise  # a dependency of the engine is missing: a real bug, show it

@@ -22,8 +22,8 @@ from checker.curves import (
     running_max,
     screen_family,
 )
+from checker.determination import FamilyUse
 from checker.engine.configs import Config
-from checker.engine.determination import FamilyUse
 
 MIN_TOP_SUCCESSES = 10
 """Extrapolation may support ``not_crossed`` only when the top budget saw this many successes

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from checker.curves import envelope, fit_beta_binomial, lack_of_fit_pvalue
-from checker.engine.determination import FamilyUse
+from checker.determination import FamilyUse
 
 K_POINTS = 12
 SCREEN_P = 0.01

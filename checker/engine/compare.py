@@ -15,8 +15,8 @@ import numpy as np
 
 from checker.budget import Axis, format_budget
 from checker.curves import interp_log_budget, percentile_bounds, running_max
+from checker.determination import ComparisonResult
 from checker.engine.configs import Config, configurations, run_data
-from checker.engine.determination import ComparisonResult
 from checker.errors import RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.model import Pricing

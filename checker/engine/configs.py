@@ -20,7 +20,7 @@ from checker.curves import (
     pass_at_k,
     replicate_weights,
 )
-from checker.engine.determination import PriceUse
+from checker.determination import PriceUse
 from checker.evidence.model import EvalRun, Evidence
 from checker.policy.model import Pricing
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 
 from checker import __version__
-from checker.engine import DEFAULT_SEED
-from checker.engine.compare import compare
-from checker.engine.determination import (
+from checker.determination import (
     ActorRef,
     Determination,
     InputFile,
     PriceUse,
     RelationRef,
 )
+from checker.engine import DEFAULT_SEED
+from checker.engine.compare import compare
 from checker.engine.gate import active_waiver, run_gate
 from checker.engine.threshold import determine
 from checker.errors import RspcheckError

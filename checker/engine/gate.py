@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checker.engine.determination import GateResult, ThresholdResult, Unmet
+from checker.determination import GateResult, ThresholdResult, Unmet
 from checker.evidence.model import Attestation
 from checker.policy.graph import topological_thresholds
 from checker.policy.model import Policy

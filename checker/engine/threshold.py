@@ -8,10 +8,7 @@ import warnings
 import numpy as np
 
 from checker.budget import Axis, format_budget
-from checker.engine.achievable import EvalCurve, achievable_curve
-from checker.engine.configs import Config, RunData, configurations, run_data
-from checker.engine.coverage import measure, share
-from checker.engine.determination import (
+from checker.determination import (
     Affordability,
     Coverage,
     CrossingBudget,
@@ -22,6 +19,9 @@ from checker.engine.determination import (
     Reason,
     ThresholdResult,
 )
+from checker.engine.achievable import EvalCurve, achievable_curve
+from checker.engine.configs import Config, RunData, configurations, run_data
+from checker.engine.coverage import measure, share
 from checker.evidence.model import Evidence
 from checker.policy.lint import resolve_range
 from checker.policy.model import Policy, Threshold

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from checker.document import Document, load_document, read_bytes, sha256_file
 from checker.errors import Problem, ProblemCollector, RspcheckError, did_you_mean
 from checker.evidence.model import (
     ATTEMPT_COLUMNS,
@@ -24,7 +23,8 @@ from checker.evidence.model import (
     Evidence,
     EvidenceManifest,
 )
-from checker.validation import validate
+from checker.files.document import Document, load_document, read_bytes, sha256_file
+from checker.files.validation import validate
 
 MAX_ATTEMPTS_BYTES = 4 * 1024**3
 """Largest attempts file accepted (4 GiB)."""
@@ -692,10 +692,10 @@ def load_many(
     per task, results taken in input order: the merged evidence (run order, warnings, and so
     any determination's JSON) is identical to sequential loading, and the first failing file
     in input order raises its :class:`~checker.errors.RspcheckError`, as sequentially. One
-    file, or a few small ones, are read in this process (see :mod:`checker.evidence._pool`).
+    file, or a few small ones, are read in this process (see :mod:`checker.files.workers`).
     ``workers``: processes to use (default: the CPUs available, at most 8); 1 is sequential.
     """
-    from checker.evidence._pool import gc_paused, map_ordered, pool_size
+    from checker.files.workers import gc_paused, map_ordered, pool_size
 
     paths = [Path(p) for p in paths]
     n = pool_size(paths, workers)

@@ -13,8 +13,8 @@ from collections import Counter
 
 import numpy as np
 
-from checker.document import Document, Loc
 from checker.errors import Problem, did_you_mean
+from checker.files.document import Document, Loc
 from checker.policy.graph import find_cycle, relation_graph
 from checker.policy.model import Policy, Threshold, ThresholdFunction
 

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.document import Document, load_document
 from checker.errors import Problem, RspcheckError
+from checker.files.document import Document, load_document
+from checker.files.validation import validate
 from checker.policy.lint import check_policy
 from checker.policy.model import Policy
-from checker.validation import validate
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The report's charts: matplotlib figures as deterministic SVG, embedded as ``<img>`` data URIs.
 
-Each function takes part of a :class:`~checker.engine.determination.Determination` and returns
+Each function takes part of a :class:`~checker.determination.Determination` and returns
 SVG text. Determinism: ``svg.hashsalt`` is fixed and the ``Date`` metadata dropped, so the same
 determination gives the same bytes; text stays text (``svg.fonttype = none``, DejaVu Sans),
 which keeps the SVG small and the PDF searchable. No pyplot: figures are built directly on the
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from checker.budget import format_budget
 
 if TYPE_CHECKING:
-    from checker.engine.determination import (
+    from checker.determination import (
         ActorRef,
         ComparisonResult,
         Determination,

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from checker.errors import RspcheckError
-from checker.processes import available_cpus, can_fork
+from checker.files.workers import available_cpus, can_fork
 
 #: Environment variable: how many processes lay parts out (default: the usable cores, at
 #: most the number of parts; 1 lays them out one after another in this process).
@@ -81,7 +81,7 @@ def supported() -> bool:
 def workers_for(parts: int) -> int:
     """How many processes :func:`render` uses for ``parts`` parts: ``RSPCHECK_PDF_WORKERS``
     if set, else the cores this process may use; never more than ``parts``, and 1 where
-    forking is unsafe (:func:`checker.processes.can_fork`; forking is what makes a worker
+    forking is unsafe (:func:`checker.files.workers.can_fork`; forking is what makes a worker
     cheap: no re-import, no pickling of the determination)."""
     if parts <= 1 or not can_fork():
         return 1

@@ -6,7 +6,7 @@ the only places rspcheck calls WeasyPrint. Two entry points:
 * :func:`html_to_pdf` renders any HTML with any attachments (the primitive).
 * :func:`determination_pdf` renders the determination's HTML with its JSON attached as
   ``determination.json`` (the one call the report writer needs); sign the result with
-  :func:`checker.report.signing.sign_pdf`.
+  :func:`checker.sign.signing.sign_pdf`.
 
 Reproducibility. For the same HTML, attachments, ``created`` and ``identifier`` (and the same
 WeasyPrint, fontTools and font files), the bytes are identical across runs and processes:
@@ -42,12 +42,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from checker.determination import DETERMINATION_NAME, parse_determination
 from checker.errors import RspcheckError
 
-#: The attachment name a determination PDF must carry (see :mod:`checker.report.verify`).
-DETERMINATION_NAME = "determination.json"
-#: The value of the top-level ``"kind"`` key that marks a JSON object as a determination.
-DETERMINATION_KIND = "rspcheck-determination"
 #: The PDF variant rspcheck writes: PDF/A-3 allows arbitrary associated files (the JSON).
 PDF_VARIANT = "pdf/a-3b"
 
@@ -188,14 +185,12 @@ def determination_pdf(
     ``application/json``).
 
     The JSON must be a JSON object with ``"kind": "rspcheck-determination"`` (what
-    :func:`checker.report.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
+    :func:`checker.sign.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
     sha256, so the same determination and HTML always give the same bytes.
 
     :raises RspcheckError: ``not-a-determination`` when the JSON does not meet the contract,
         plus whatever :func:`html_to_pdf` raises.
     """
-    from checker.report.verify import parse_determination  # light: no pyHanko at import
-
     parse_determination(determination_json)  # raises not-a-determination
     digest = hashlib.sha256(determination_json).digest()
     att = Attachment(

@@ -1,15 +1,17 @@
-"""Render a :class:`~checker.engine.determination.Determination` as the report a review board
-reads: HTML from the jinja2 templates in ``reports/`` (see :mod:`checker.shipped`), then a
-reproducible PDF/A-3b with the determination JSON attached, signed when a signer is given.
+"""Render a :class:`~checker.determination.Determination` as the report a review board
+reads: HTML from the jinja2 templates in ``reports/`` (see :mod:`checker.files.shipped`), then a
+reproducible PDF/A-3b with the determination JSON attached (signing is :mod:`checker.sign`'s).
 A report of :data:`PARTS_FROM` or more thresholds is cut into parts (:func:`plan_parts`) that
 are drawn and laid out side by side (:mod:`checker.report.parts`).
 
 ::
 
-    from checker.report import determination_to_pdf, load_signer
+    from checker.report import render_pdf
+    from checker.sign import load_signer, sign_pdf, signer_name
 
-    pdf = determination_to_pdf(det)                                     # unsigned, reproducible
-    pdf = determination_to_pdf(det, signer=load_signer(key, cert, passphrase=None))
+    pdf = render_pdf(det)                                               # unsigned, reproducible
+    signer = load_signer(key, cert, passphrase=None)
+    signed = sign_pdf(render_pdf(det, signer_label=signer_name(signer.signing_cert)), signer)
 
 The attached ``determination.json`` is ``det.to_json()`` byte for byte (what ``rspcheck check
 --json`` writes). The document's time is ``det.as_of`` at 00:00 UTC, so the unsigned bytes
@@ -29,9 +31,7 @@ from checker.budget import format_budget
 from checker.errors import RspcheckError
 
 if TYPE_CHECKING:
-    from pyhanko.sign.signers import Signer
-
-    from checker.engine.determination import Determination, ThresholdResult
+    from checker.determination import Determination, ThresholdResult
 
 TEMPLATE = "determination.html.j2"
 
@@ -208,77 +208,35 @@ def _back_weight(det: Determination) -> float:
     return 1.0 + 1.0 * len(det.comparisons) + 0.03 * rows
 
 
-def determination_to_pdf(
-    det: Determination,
-    *,
-    signer: Signer | None = None,
-    reason: str = "rspcheck determination",
-    location: str = "rspcheck",
-    timestamp_url: str | None = None,
+def render_pdf(
+    det: Determination, *, signer_label: str | None = None, dev_key: bool = False
 ) -> bytes:
-    """Render ``det`` to PDF/A-3b with ``det.to_json()`` attached; sign it when ``signer`` is
-    given (PAdES, invisible; RFC 3161 timestamp when ``timestamp_url`` is given).
+    """Render ``det`` to PDF/A-3b with ``det.to_json()`` attached, unsigned.
 
-    The unsigned bytes are reproducible: the same determination (and signer name) gives the
-    same PDF. Signed bytes never are (signing time, signature value).
+    ``signer_label`` (who will sign it: :func:`checker.sign.keys.signer_name`) is printed on the
+    cover and as the PDF's author, ``dev_key`` prints the development-key banner; signing itself
+    is :func:`checker.sign.signing.sign_pdf`'s, on the bytes this returns. The bytes are
+    reproducible: the same determination and label give the same PDF.
     """
-    from checker.report.pdf import determination_pdf
-
-    label = None
-    dev = False
-    if signer is not None:
-        cert = getattr(signer, "signing_cert", None)
-        if cert is not None:
-            from checker.report.keys import is_dev_certificate
-
-            label = signer_name(cert)
-            dev = is_dev_certificate(cert)
-        else:
-            label = "unknown signer"
     from checker.report import parts
+    from checker.report.pdf import determination_pdf
 
     # a WeasyPrint that cannot defer margin boxes renders the report whole (slower, same pages)
     plan = plan_parts(det) if parts.supported() else [Part.whole(det)]
     builds = [
-        functools.partial(render_part, det, part, signer_label=label, dev_key=dev) for part in plan
+        functools.partial(render_part, det, part, signer_label=signer_label, dev_key=dev_key)
+        for part in plan
     ]
     created = dt.datetime.combine(det.as_of, dt.time(0, 0), tzinfo=dt.UTC)
-    pdf = determination_pdf(builds, det.to_json().encode("utf-8"), created=created)
-    if signer is None:
-        return pdf
-    from checker.report.signing import sign_pdf
-
-    return sign_pdf(pdf, signer, reason=reason, location=location, timestamp_url=timestamp_url)
-
-
-def signer_name(cert: Any) -> str:
-    """A human label for a certificate: ``CN (O)``, from an asn1crypto or cryptography cert."""
-    try:
-        native = cert.subject.native  # asn1crypto
-        cn, org = native.get("common_name"), native.get("organization_name")
-    except AttributeError:
-        from cryptography.x509.oid import NameOID
-
-        def get(oid: Any) -> str | None:
-            attrs = cert.subject.get_attributes_for_oid(oid)
-            return str(attrs[0].value) if attrs else None
-
-        cn, org = get(NameOID.COMMON_NAME), get(NameOID.ORGANIZATION_NAME)
-    if isinstance(cn, list):
-        cn = cn[0]
-    if isinstance(org, list):
-        org = org[0]
-    if cn and org:
-        return f"{cn} ({org})"
-    return str(cn or org or "unnamed certificate")
+    return determination_pdf(builds, det.to_json().encode("utf-8"), created=created)
 
 
 # -- internals -----------------------------------------------------------------------------
 
 
 def template_dir() -> Path:
-    """Where the report templates are (``reports/``; see :mod:`checker.shipped`)."""
-    from checker.shipped import shipped_dir
+    """Where the report templates are (``reports/``; see :mod:`checker.files.shipped`)."""
+    from checker.files.shipped import shipped_dir
 
     return shipped_dir("reports")
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from checker.engine.evaluate import evaluate
-from checker.engine.rerun import rerun, rerun_hook
 from checker.evidence.load import load_evidence
 from checker.policy.load import load_policy
+from checker.sign.rerun import rerun, rerun_hook
 from tests.engine.conftest import AS_OF
 
 DATA = Path(__file__).parents[1] / "data"

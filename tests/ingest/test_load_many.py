@@ -11,10 +11,10 @@ import pytest
 from ingest_helpers import ALL_LOGS, EVAL_LOGS
 
 from checker.errors import Problem, RspcheckError
-from checker.evidence import _pool
 from checker.evidence.ingest import ingest
 from checker.evidence.load import load_evidence, load_many, merge_evidence
 from checker.evidence.model import SPEND_COLUMNS, AttemptTable
+from checker.files import workers as _pool
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "evidence.yaml"

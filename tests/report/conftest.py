@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from checker.report import canonical_json, determination_pdf, load_signer, sign_pdf
+from checker.report import canonical_json, determination_pdf
+from checker.sign import load_signer, sign_pdf
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 CREATED = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)

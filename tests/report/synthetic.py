@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from checker.engine.determination import Determination
+from checker.determination import Determination
 from checker.engine.evaluate import evaluate
 from checker.evidence.model import (
     AttemptTable,

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from checker.cli import app
-from checker.report import determination_pdf, load_signer, sign_pdf
+from checker.report import determination_pdf
+from checker.sign import load_signer, sign_pdf
 
 ROOT = Path(__file__).parents[2]
 PASS = "s3cret-Passphrase-for-CLI-4711"
@@ -146,7 +147,7 @@ def test_verify_rerun_hook_unavailable(runner, dev, inputs_dir):
         [*args, "-p", str(inputs_dir / "policy.yaml"), "-e", str(inputs_dir / "evals.jsonl")],
     )
     try:
-        import checker.engine.rerun  # noqa: F401
+        import checker.sign.rerun  # noqa: F401
     except ImportError:
         assert res.exit_code == 4 and "rerun-unavailable" in res.output
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from checker.errors import RspcheckError
-from checker.report import (
+from checker.sign import (
     Secret,
     is_dev_certificate,
     load_certificates,
@@ -20,7 +20,7 @@ from checker.report import (
     make_dev_ca,
     read_passphrase,
 )
-from checker.report.keys import DEV_ORGANIZATION
+from checker.sign.keys import DEV_ORGANIZATION
 
 GOOD = "correct-horse-7Q!battery"
 BAD = "wrong-staple-Z9?guess"

@@ -16,18 +16,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from checker.engine.determination import Determination
+from checker.determination import Determination
 from checker.errors import RspcheckError
-from checker.report import (
-    determination_pdf,
-    determination_to_pdf,
-    html_to_pdf,
-    load_signer,
-    sign_pdf,
-    verify_pdf,
-)
+from checker.report import determination_pdf, html_to_pdf, render_pdf
 from checker.report import parts as parts_mod
 from checker.report.render import PARTS_FROM, plan_parts, render_determination
+from checker.sign import load_signer, sign_pdf, verify_pdf
 from tests.report.synthetic import synthetic_determination
 
 CREATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -243,7 +237,7 @@ def test_plan_for_a_large_report_is_four_even_parts() -> None:
 
 def test_report_in_parts_reads_exactly_as_the_whole(det: Determination, workers, pki) -> None:
     workers(2)
-    in_parts = determination_to_pdf(det)
+    in_parts = render_pdf(det)
     whole = determination_pdf(render_determination(det), det.to_json().encode(), created=CREATED)
     assert _pages(in_parts) == _pages(whole)  # page numbers and running headers included
     assert _outline(in_parts) == _outline(whole)
@@ -261,12 +255,12 @@ def test_report_in_parts_reads_exactly_as_the_whole(det: Determination, workers,
     assert report.determination == det.to_json().encode()
 
     workers(1)
-    assert determination_to_pdf(det) == in_parts
+    assert render_pdf(det) == in_parts
 
     # a WeasyPrint whose internals moved renders the report whole: the same document
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(parts_mod, "supported", lambda: False)  # (the real one is cached)
-        assert determination_to_pdf(det) == whole
+        assert render_pdf(det) == whole
 
 
 def _render_in_pool_worker(docs: list[str]) -> bytes:

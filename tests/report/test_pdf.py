@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 
 from checker.errors import RspcheckError
-from checker.report import (
-    Attachment,
-    determination_pdf,
-    extract_determination,
-    html_to_pdf,
-)
+from checker.report import Attachment, determination_pdf, html_to_pdf
+from checker.sign import extract_determination
 
 ROOT = Path(__file__).parents[2]
 

@@ -16,15 +16,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from checker.cli import app
-from checker.engine.determination import Determination
-from checker.report import (
-    determination_to_pdf,
-    load_signer,
-    make_dev_ca,
-    render_determination,
-    verify_pdf,
-)
+from checker.determination import Determination
+from checker.report import render_determination, render_pdf
 from checker.report.charts import coverage_chart, relation_graph, threshold_chart
+from checker.sign import load_signer, make_dev_ca, verify_pdf
+from checker.sign.signing import signed_determination_pdf
 from tests.report.synthetic import synthetic_determination, with_extrapolated_crossing
 
 ROOT = Path(__file__).parents[2]
@@ -37,7 +33,7 @@ def det() -> Determination:
 
 @pytest.fixture(scope="module")
 def unsigned(det: Determination) -> bytes:
-    return determination_to_pdf(det)
+    return render_pdf(det)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +103,7 @@ def test_attached_json_is_to_json_byte_for_byte(det: Determination, unsigned: by
 
 def test_unsigned_bytes_are_reproducible(det: Determination, unsigned: bytes) -> None:
     again = Determination.model_validate_json(det.to_json())  # via JSON, as `report` does
-    assert determination_to_pdf(again) == unsigned
+    assert render_pdf(again) == unsigned
 
 
 def test_charts_are_deterministic_svg(det: Determination) -> None:
@@ -128,7 +124,7 @@ def _svg_height_in(svg: str) -> float:
 
 
 def test_figures_of_a_large_report_each_fit_a_page() -> None:
-    from checker.engine.determination import RelationRef
+    from checker.determination import RelationRef
     from checker.report.charts import (
         COVERAGE_ROWS,
         GRAPH_MAX_HEIGHT,
@@ -191,7 +187,7 @@ def test_dev_key_banner_and_signer_on_cover(det: Determination) -> None:
 def test_signed_with_a_test_ca_verifies(det: Determination, pki) -> None:
     small = det.model_copy(update={"thresholds": det.thresholds[:2], "comparisons": []})
     signer = load_signer(pki.leaf.key_path, pki.leaf.cert_path, passphrase=None)
-    signed = determination_to_pdf(small, signer=signer, location="tests")
+    signed = signed_determination_pdf(small, signer, location="tests")
     report = verify_pdf(signed, [pki.root.cert])
     assert report.ok, report.summary()
     assert report.determination == small.to_json().encode("utf-8")
@@ -243,7 +239,7 @@ def test_check_pdf_carries_exactly_the_json_check_writes(small_json: Path) -> No
     cover = _flat(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert "DEVELOPMENT KEY — NOT FOR RELEASE" in cover and "BLOCK" in cover
     root = small_json.parent / "keys" / "dev-root.pem"
-    from checker.report import load_certificates
+    from checker.sign import load_certificates
 
     report = verify_pdf(pdf, load_certificates(root), allow_dev_key=True)
     assert report.ok, report.summary()
@@ -258,7 +254,7 @@ def test_report_renders_a_json_file_unsigned(small_json: Path, runner, tmp_path)
     assert _attachment(pdf) == small_json.read_bytes()
     # check --pdf without a key gives these very bytes (same JSON, no signer)
     det = Determination.model_validate_json(small_json.read_text())
-    assert determination_to_pdf(det) == pdf
+    assert render_pdf(det) == pdf
 
 
 def test_report_recanonicalises_a_reformatted_json(small_json: Path, runner, tmp_path) -> None:

@@ -10,16 +10,16 @@ import re
 import pytest
 
 from checker.errors import CODES
-from checker.report import (
+from checker.report import html_to_pdf
+from checker.sign import (
     check_input_digests,
     extract_determination,
-    html_to_pdf,
     load_signer,
     match_inputs,
     sign_pdf,
     verify_pdf,
 )
-from checker.report.keys import DEV_ORGANIZATION
+from checker.sign.keys import DEV_ORGANIZATION
 
 
 def _sign(pdf: bytes, party) -> bytes:
@@ -180,7 +180,7 @@ def test_garbage_is_not_a_pdf(pki):
 
 
 def test_dev_key_is_flagged(unsigned_pdf, tmp_path):
-    from checker.report import load_certificates, make_dev_ca
+    from checker.sign import load_certificates, make_dev_ca
 
     dev = make_dev_ca(tmp_path / "dev")
     signed = _sign_paths(unsigned_pdf, dev.signer_key, dev.signer_cert)

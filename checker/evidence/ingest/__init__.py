@@ -101,14 +101,14 @@ def read_sources(
     """Read every source with the reader of ``fmt``; errors of all sources are raised together.
 
     Many large sources are read in worker processes (``workers``, default the CPUs available;
-    see :mod:`checker.evidence._pool`), results in source order: the same results as reading
+    see :mod:`checker.files.workers`), results in source order: the same results as reading
     them one by one. ``progress`` then advances by each source's size as it completes.
     """
     if fmt not in FORMATS:
         raise RspcheckError.one(
             "unknown-format", f"unknown ingest format {fmt!r}", hint=f"one of {', '.join(FORMATS)}"
         )
-    from checker.evidence._pool import input_bytes, map_ordered, pool_size
+    from checker.files.workers import input_bytes, map_ordered, pool_size
 
     paths = [Path(s) for s in sources]
     n = pool_size(paths, workers)
@@ -176,7 +176,7 @@ def ingest(
     ``options`` go to the reader: ``scorer``/``scaffold`` (inspect); ``metric``/``filter``/
     ``model`` (lm-eval); ``mapping``/``model``/``eval``/``scaffold`` (table).
     """
-    from checker.evidence._pool import gc_paused
+    from checker.files.workers import gc_paused
 
     with gc_paused():
         results = read_sources(fmt, sources, progress=progress, workers=workers, **options)

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from checker.evidence.model import SPEND_COLUMNS, AttemptsFile, Evidence, SourceFile
-from checker.shipped import shipped_dir
+from checker.files.shipped import shipped_dir
 
 SCHEMA = shipped_dir("schemas") / "evidence.schema.json"
 

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field
+
+from checker.errors import Problem, RspcheckError
+
+#: The value of the top-level ``"kind"`` key that marks a JSON object as a determination.
+DETERMINATION_KIND = "rspcheck-determination"
+#: The attachment name a determination PDF carries its JSON under.
+DETERMINATION_NAME = "determination.json"
 
 State = Literal["crossed", "not_crossed", "indeterminate"]
 Basis = Literal["direct", "repeated_sampling", "extrapolated", "none"]
@@ -330,7 +339,7 @@ class ComparisonResult(Out):
 class Determination(Out):
     """A determination of one model against one policy."""
 
-    kind: Literal["rspcheck-determination"] = "rspcheck-determination"
+    kind: Literal["rspcheck-determination"] = DETERMINATION_KIND
     """Marks the JSON as an rspcheck determination."""
     format_version: Literal[1] = 1
     """Version of this format."""
@@ -372,3 +381,98 @@ class Determination(Out):
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, fixed float formatting, newline-terminated."""
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+# -- reading a determination ------------------------------------------------------------
+
+
+def parse_determination(data: bytes) -> dict[str, Any]:
+    """Parse ``determination.json`` bytes and check the contract (a JSON object with
+    ``"kind": "rspcheck-determination"``; ``inputs``, if present, a list of objects with
+    ``name`` and a 64-hex ``sha256``).
+
+    :raises RspcheckError: ``not-a-determination`` saying what is wrong.
+    """
+
+    def bad(msg: str, loc: tuple[str | int, ...] = ()) -> RspcheckError:
+        return RspcheckError.one("not-a-determination", msg, file=DETERMINATION_NAME, loc=loc)
+
+    try:
+        obj = json.loads(bytes(data).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad(f"{DETERMINATION_NAME} is not UTF-8 JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise bad(f"{DETERMINATION_NAME} is not a JSON object")
+    if obj.get("kind") != DETERMINATION_KIND:
+        raise bad(
+            f'{DETERMINATION_NAME} lacks "kind": "{DETERMINATION_KIND}" '
+            f"(found {obj.get('kind')!r})",
+            ("kind",),
+        )
+    inputs = obj.get("inputs", [])
+    if not isinstance(inputs, list):
+        raise bad('"inputs" is not a list', ("inputs",))
+    for i, item in enumerate(inputs):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise bad("an input lacks a string name", ("inputs", i))
+        sha = item.get("sha256")
+        if not (isinstance(sha, str) and len(sha) == 64 and _is_hex(sha)):
+            raise bad("an input's sha256 is not 64 hex digits", ("inputs", i, "sha256"))
+    return obj
+
+
+def _is_hex(s: str) -> bool:
+    try:
+        int(s, 16)
+    except ValueError:
+        return False
+    return True
+
+
+def load_determination(path: str | Path) -> tuple[Determination, bool]:
+    """Read and validate a determination JSON; also whether its bytes are already canonical.
+
+    :raises RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
+        (with the first problems pydantic found, located by key path).
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise RspcheckError.one(
+            "file-not-found", f"cannot read the determination: {exc.strerror}", file=str(path)
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RspcheckError.one("not-utf8", "the file is not UTF-8 text", file=str(path)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RspcheckError.one(
+            "determination-invalid",
+            f"not JSON: {exc.msg}",
+            file=str(path),
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    if not isinstance(data, dict) or data.get("kind") != DETERMINATION_KIND:
+        raise RspcheckError.one(
+            "determination-invalid",
+            f'not an rspcheck determination (no "kind": "{DETERMINATION_KIND}")',
+            file=str(path),
+            hint="give the JSON that `rspcheck check --json` writes",
+        )
+    try:
+        det = Determination.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = [
+            Problem(
+                "determination-invalid",
+                f"{e['msg']}",
+                file=str(path),
+                loc=tuple(e["loc"]),
+            )
+            for e in exc.errors()[:10]
+        ]
+        raise RspcheckError(problems) from None
+    return det, det.to_json() == text

@@ -40,9 +40,9 @@ from typing import Any, Literal
 
 from cryptography import x509
 
+from checker.determination import DETERMINATION_NAME, parse_determination
 from checker.errors import Problem, RspcheckError
-from checker.report.keys import is_dev_certificate
-from checker.report.pdf import DETERMINATION_KIND, DETERMINATION_NAME
+from checker.sign.keys import is_dev_certificate
 
 __all__ = [
     "InputCheck",
@@ -50,7 +50,6 @@ __all__ = [
     "check_input_digests",
     "extract_determination",
     "match_inputs",
-    "parse_determination",
     "verify_pdf",
 ]
 
@@ -218,52 +217,6 @@ def _fmt(t: dt.datetime | None) -> str:
     return "unknown" if t is None else t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
-# -- the determination contract ------------------------------------------------------------
-
-
-def parse_determination(data: bytes) -> dict[str, Any]:
-    """Parse ``determination.json`` bytes and check the contract (a JSON object with
-    ``"kind": "rspcheck-determination"``; ``inputs``, if present, a list of objects with
-    ``name`` and a 64-hex ``sha256``).
-
-    :raises RspcheckError: ``not-a-determination`` saying what is wrong.
-    """
-
-    def bad(msg: str, loc: tuple[str | int, ...] = ()) -> RspcheckError:
-        return RspcheckError.one("not-a-determination", msg, file=DETERMINATION_NAME, loc=loc)
-
-    try:
-        obj = json.loads(bytes(data).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise bad(f"{DETERMINATION_NAME} is not UTF-8 JSON: {exc}") from None
-    if not isinstance(obj, dict):
-        raise bad(f"{DETERMINATION_NAME} is not a JSON object")
-    if obj.get("kind") != DETERMINATION_KIND:
-        raise bad(
-            f'{DETERMINATION_NAME} lacks "kind": "{DETERMINATION_KIND}" '
-            f"(found {obj.get('kind')!r})",
-            ("kind",),
-        )
-    inputs = obj.get("inputs", [])
-    if not isinstance(inputs, list):
-        raise bad('"inputs" is not a list', ("inputs",))
-    for i, item in enumerate(inputs):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise bad("an input lacks a string name", ("inputs", i))
-        sha = item.get("sha256")
-        if not (isinstance(sha, str) and len(sha) == 64 and _is_hex(sha)):
-            raise bad("an input's sha256 is not 64 hex digits", ("inputs", i, "sha256"))
-    return obj
-
-
-def _is_hex(s: str) -> bool:
-    try:
-        int(s, 16)
-    except ValueError:
-        return False
-    return True
-
-
 def extract_determination(pdf_bytes: bytes) -> bytes:
     """The ``determination.json`` bytes, exactly as attached, without checking the signature.
 
@@ -298,7 +251,7 @@ def verify_pdf(
 
     :param pdf_bytes: The file's bytes (garbage is fine: ``not-a-pdf``).
     :param trust_roots: Root certificates (``cryptography`` or ``asn1crypto``); see
-        :func:`checker.report.keys.load_certificates`. The signer's own certificate is not a
+        :func:`checker.sign.keys.load_certificates`. The signer's own certificate is not a
         root unless it is self-signed and you mean it.
     :param validation_time: Judge the certificate at this moment (default: now). Use it to
         audit an old file as of a date, or in tests.
@@ -761,5 +714,5 @@ def check_input_digests(
     return [p for c in match_inputs(determination, files) if (p := c.problem()) is not None]
 
 
-#: Signature of the re-run hook that ``checker.engine.rerun.rerun_hook`` must provide.
+#: Signature of the re-run hook that ``checker.sign.rerun.rerun_hook`` must provide.
 RerunHook = Callable[[dict[str, Any], Path, list[Path]], list[Problem]]

@@ -1,11 +1,17 @@
-"""Reading many evidence files in worker processes, in input order.
+"""Forked worker processes: whether this process may fork, how many cores it may use, and
+reading many files side by side in input order.
+
+rspcheck forks worker processes for work that splits cleanly (reading many eval logs, laying
+out a long report in parts): a forked worker starts in milliseconds with everything already
+imported, and nothing has to be pickled to reach it. Forking is done only where it is safe;
+everywhere else the same work runs in the calling process, with the same result.
 
 A release's evidence is tens to hundreds of eval logs; each takes ~0.2 s of one core, so a
-machine's cores read them side by side (``load_many``, ``rspcheck ingest``). Workers are forked:
-a forked worker starts in milliseconds with everything already imported (~0.14 s of one core per
-22 MB log). Small inputs (one file, or less than :data:`POOL_MIN_BYTES` in all) are read in the
-calling process, and so is everything where forking is unsafe (not Linux, or other threads alive,
-e.g. a progress bar refreshing): results never depend on which way they were read.
+machine's cores read them side by side (``load_many``, ``rspcheck ingest``): ~0.14 s of one core
+per 22 MB log in a forked worker. Small inputs (one file, or less than :data:`POOL_MIN_BYTES` in
+all) are read in the calling process, and so is everything where forking is unsafe (not Linux,
+or other threads alive, e.g. a progress bar refreshing): results never depend on which way they
+were read.
 """
 
 from __future__ import annotations
@@ -13,11 +19,35 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checker.processes import available_cpus, can_fork
+
+def can_fork() -> bool:
+    """Linux, no other thread alive, and not a daemonic process (macOS offers fork, but its
+    system libraries are not fork-safe; elsewhere there is none; a thread holding a lock at
+    the fork would leave it locked in the child forever; and a daemonic process, e.g. a
+    ``multiprocessing.Pool`` worker calling rspcheck, may not start processes of its own)."""
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def available_cpus() -> int:
+    """The cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
 
 T = TypeVar("T")
 R = TypeVar("R")

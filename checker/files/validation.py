@@ -1,4 +1,5 @@
-"""Validating a :class:`~checker.document.Document` against a pydantic model, with located errors.
+"""Validating a :class:`~checker.files.document.Document` against a pydantic model, with
+located errors.
 
 pydantic reports ``{type, loc, msg}``; this module turns each into a :class:`Problem` with one of
 the project's stable codes, the file position of ``loc``, and a hint (a "did you mean" for
@@ -14,8 +15,8 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from checker.document import Document, Loc
 from checker.errors import Problem, RspcheckError, did_you_mean
+from checker.files.document import Document, Loc
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -15,10 +15,12 @@ import io
 from typing import TYPE_CHECKING
 
 from checker.errors import RspcheckError
-from checker.report.keys import is_dev_certificate
+from checker.sign.keys import is_dev_certificate, signer_name
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
+
+    from checker.determination import Determination
 
 __all__ = ["SIGNATURE_FIELD", "is_dev_certificate", "sign_pdf"]
 
@@ -37,7 +39,7 @@ def sign_pdf(
 ) -> bytes:
     """Return ``pdf_bytes`` with an invisible PAdES signature appended.
 
-    :param signer: From :func:`checker.report.keys.load_signer` or ``load_signer_p12``.
+    :param signer: From :func:`checker.sign.keys.load_signer` or ``load_signer_p12``.
     :param reason: Why it is signed (shown by viewers), e.g. ``"rspcheck determination"``.
     :param location: Where, e.g. a host or organisation name.
     :param timestamp_url: An RFC 3161 timestamp authority; makes the signature PAdES B-T,
@@ -79,3 +81,20 @@ def sign_pdf(
             "signing-failed", f"signing failed{where}: {type(exc).__name__}: {exc}"
         ) from None
     return out.getvalue()
+
+
+def signed_determination_pdf(
+    det: Determination,
+    signer: Signer,
+    *,
+    reason: str = "rspcheck determination",
+    location: str = "rspcheck",
+    timestamp_url: str | None = None,
+) -> bytes:
+    """The report of ``det`` (:func:`checker.report.render_pdf`) with the signer's name on its
+    cover, signed by ``signer``: what ``rspcheck check --pdf`` and ``report`` write."""
+    from checker.report.render import render_pdf
+
+    cert = signer.signing_cert
+    pdf = render_pdf(det, signer_label=signer_name(cert), dev_key=is_dev_certificate(cert))
+    return sign_pdf(pdf, signer, reason=reason, location=location, timestamp_url=timestamp_url)

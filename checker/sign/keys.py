@@ -481,3 +481,24 @@ def _make_signer(
     a_cert = _to_asn1_cert(cert)
     registry = SimpleCertificateStore.from_certs([a_cert, *(_to_asn1_cert(c) for c in chain)])
     return SimpleSigner(signing_cert=a_cert, signing_key=a_key, cert_registry=registry)
+
+
+def signer_name(cert: Any) -> str:
+    """A human label for a certificate: ``CN (O)``, from an asn1crypto or cryptography cert."""
+    try:
+        native = cert.subject.native  # asn1crypto
+        cn, org = native.get("common_name"), native.get("organization_name")
+    except AttributeError:
+
+        def get(oid: Any) -> str | None:
+            attrs = cert.subject.get_attributes_for_oid(oid)
+            return str(attrs[0].value) if attrs else None
+
+        cn, org = get(NameOID.COMMON_NAME), get(NameOID.ORGANIZATION_NAME)
+    if isinstance(cn, list):
+        cn = cn[0]
+    if isinstance(org, list):
+        org = org[0]
+    if cn and org:
+        return f"{cn} ({org})"
+    return str(cn or org or "unnamed certificate")

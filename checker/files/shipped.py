@@ -14,7 +14,7 @@ from pathlib import Path
 #: The folders a wheel carries (``setup.py`` reads this list).
 SHIPPED = ("reports", "policies", "examples", "schemas")
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # checker/
 
 
 def shipped_dir(name: str) -> Path:
