@@ -39,7 +39,8 @@ def threshold_progress() -> Iterator[Callable[[int, int, str], None]]:
             )
             bar.start()
             task = bar.add_task(label, total=total)
-        bar.update(task, completed=done, description=label)
+        if task is not None:
+            bar.update(task, completed=done, description=label)
 
     try:
         yield update

@@ -56,7 +56,6 @@ def keygen(
     determinations must be signed with your organisation's key and certificate.
 
     Example:
-
         rspcheck keygen --out .rspcheck-dev-keys
 
         rspcheck verify determination.pdf --trust .rspcheck-dev-keys/dev-root.pem --allow-dev-key

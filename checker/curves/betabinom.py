@@ -51,7 +51,9 @@ def beta_pass_at_k(
     """Model pass@k, ``(1 - pi0) * (1 - B(alpha, beta + k) / B(alpha, beta))``.
 
     Args:
-        alpha, beta, pi0: Per-replicate parameters, shape ``(R,)`` (or scalars).
+        alpha: Per-replicate parameter, shape ``(R,)`` (or a scalar).
+        beta: As ``alpha``.
+        pi0: Zero-inflation per replicate, as ``alpha`` (0: none).
         k: Attempts, shape ``(K,)``; real values ``>= 0`` allowed.
 
     Returns:
@@ -151,7 +153,7 @@ def _histograms(successes: NDArray, attempts: NDArray, weights: NDArray) -> dict
 
 def _loglik_at(hists: dict[int, NDArray], theta: NDArray, zero_inflated: bool) -> NDArray:
     """Log-likelihood for per-row parameter candidates ``theta`` (R, M, d) -> (R, M)."""
-    total = 0.0
+    total: NDArray = np.zeros(theta.shape[:2])
     for n, h in hists.items():
         c = np.arange(n + 1, dtype=np.float64)
         pi0 = theta[..., 2, None] if zero_inflated else None
@@ -200,7 +202,7 @@ def fit_beta_binomial(
     best_ll = np.empty(rows)
     chunk = max(1, _WORK_FLOATS // g_size)
     for start in range(0, rows, chunk):
-        ll = 0.0
+        ll: NDArray = np.zeros((min(chunk, rows - start), g_size))
         for nn, h in hists.items():
             ll = ll + h[start : start + chunk] @ _table(nn, zero_inflated)
         best[start : start + chunk] = np.argmax(ll, axis=1)
@@ -222,11 +224,11 @@ def fit_beta_binomial(
         for _ in range(4):  # 5**d pattern, step halved each round: ends at 1/16 grid spacing
             cand = theta[:, None, :] + mesh[None, :, :] * step[None, None, :]
             cand = np.clip(cand, lo, hi)
-            ll = _loglik_at(hists, cand, zero_inflated)
-            ll = np.where(np.isfinite(ll), ll, -np.inf)
-            j = np.argmax(ll, axis=1)
+            cand_ll = _loglik_at(hists, cand, zero_inflated)
+            cand_ll = np.where(np.isfinite(cand_ll), cand_ll, -np.inf)
+            j = np.argmax(cand_ll, axis=1)
             theta = cand[np.arange(rows), j]
-            best_ll = ll[np.arange(rows), j]
+            best_ll = cand_ll[np.arange(rows), j]
             step = step / 2.0
     params = theta.copy()
     params[:, 0] = np.exp(theta[:, 0])

@@ -72,8 +72,8 @@ def replicate_weights(
     if method == "auto":
         method = "multinomial" if n_units >= BAYESIAN_BELOW else "bayesian"
     if method == "multinomial":
-        unit_w = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_replicates)
-        unit_w = unit_w.astype(np.float64)
+        counts = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_replicates)
+        unit_w = counts.astype(np.float64)
     elif method == "bayesian":
         unit_w = rng.dirichlet(np.ones(n_units), size=n_replicates) * n_units
     else:

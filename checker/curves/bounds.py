@@ -33,7 +33,9 @@ BoundMethod = Literal["clopper_pearson", "jeffreys", "wilson"]
 Pair = tuple[NDArray[np.float64], NDArray[np.float64]]
 
 
-def _prep(successes: ArrayLike, trials: ArrayLike, level: float, side: Side):
+def _prep(
+    successes: ArrayLike, trials: ArrayLike, level: float, side: Side
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
     if not 0.0 < level < 1.0:
         raise ValueError("level must be in (0, 1)")
     if side not in ("two", "lower", "upper"):
@@ -131,7 +133,9 @@ def binomial_bounds(
     return _METHODS[method](p * n, n, level, side)
 
 
-def design_effect_n(n_tasks: ArrayLike, attempts_per_task: ArrayLike, icc: ArrayLike):
+def design_effect_n(
+    n_tasks: ArrayLike, attempts_per_task: ArrayLike, icc: ArrayLike
+) -> NDArray[np.float64]:
     """Effective number of independent trials ``T * K / (1 + (K - 1) * ICC)``.
 
     Args:

@@ -25,7 +25,7 @@ dispersion estimated from the cluster bootstrap, and a leave-top-budget-out chec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -112,8 +112,12 @@ def _irls(
     Args:
         family: "F2" uses the loglog link; anything else the (scaled) logit.
         xc: Centred log budgets, (m,).
-        s_cnt, n_cnt: Stabilised counts, (rows, m).
+        s_cnt: Stabilised success counts, (rows, m).
+        n_cnt: Stabilised trial counts, (rows, m).
         u: Ceiling per row, (rows, 1) (ones for F1/F2).
+        ridge: Penalty ``ridge/2 * s**2`` on the slope.
+        max_iter: Most Fisher-scoring steps.
+        tol: Stop when no row's parameters move more than this.
 
     Returns:
         c, s (rows,), penalised log-likelihood (rows,), converged (rows,) bool.
@@ -414,17 +418,17 @@ def fit_family(
     )
 
 
-def fit_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw) -> FamilyFit:
+def fit_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw: Any) -> FamilyFit:
     """F1: ``P = sigmoid(c + s x)``.  Keywords as :func:`fit_family`."""
     return fit_family("F1", x, successes, trials, **kw)
 
 
-def fit_loglog(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw) -> FamilyFit:
+def fit_loglog(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw: Any) -> FamilyFit:
     """F2: ``P = exp(-exp(-(c + s x)))``.  Keywords as :func:`fit_family`."""
     return fit_family("F2", x, successes, trials, **kw)
 
 
-def fit_free_ceiling(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw) -> FamilyFit:
+def fit_free_ceiling(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, **kw: Any) -> FamilyFit:
     """F3: ``P = U sigmoid(c + s x)``, ``U`` profiled.  Keywords as :func:`fit_family`."""
     return fit_family("F3", x, successes, trials, **kw)
 
@@ -476,7 +480,7 @@ def screen_family(
     *,
     level: float = 0.99,
     point_fit: FamilyFit | None = None,
-    **fit_kwargs,
+    **fit_kwargs: Any,
 ) -> Screening:
     """Decide whether ``family`` fits the observed budgets acceptably.
 
@@ -491,8 +495,10 @@ def screen_family(
     Args:
         family: ``"F1"``, ``"F2"`` or ``"F3"``.
         x: ``(m,)`` log10 budgets.
-        successes, trials: Point-estimate counts, ``(m,)``.
-        boot_successes, boot_trials: Replicate counts, ``(R, m)``.
+        successes: Point-estimate success counts, ``(m,)``.
+        trials: Point-estimate trial counts, ``(m,)``.
+        boot_successes: Replicate success counts, ``(R, m)``.
+        boot_trials: Replicate trial counts, ``(R, m)``.
         level: Screening confidence (0.99 drops a family at p < 0.01).
         point_fit: An existing fit of ``family`` on the point counts (saves a refit).
         **fit_kwargs: Passed to :func:`fit_family`.

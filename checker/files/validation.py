@@ -14,6 +14,7 @@ import typing
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from checker.errors import Problem, RspcheckError, did_you_mean
 from checker.files.document import Document, Loc
@@ -56,7 +57,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def to_problem(model: type[BaseModel], doc: Document, err: dict[str, Any]) -> Problem:
+def to_problem(model: type[BaseModel], doc: Document, err: ErrorDetails) -> Problem:
     """Map one pydantic error to a located problem with a stable code."""
     loc = _clean_loc(err["loc"], doc.data)
     kind: str = err["type"]
@@ -156,7 +157,7 @@ def _range_problem(
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
-    """pydantic's loc as a path into the document.
+    """Pydantic's loc as a path into the document.
 
     pydantic inserts union-branch and validator tags into loc (``function-after[...]``,
     ``float``, ``str``); they are dropped. The loc is walked through the data so that a user's
