@@ -96,6 +96,9 @@ CODES: dict[str, str] = {
     "key-unsupported": "The signing key's type or the certificate's key usage is not supported.",
     "signing-failed": "The PDF could not be signed (or the timestamp authority failed).",
     "output-exists": "An output file exists already and --force was not given.",
+    "output-is-input": "An output path names one of the run's input files.",
+    "output-unwritable": "An output cannot be written there: its folder is missing, the path is "
+    "a folder or not a regular file, or the write failed.",
     # -- ingest ------------------------------------------------------------------------
     "log-truncated": "The log archive is truncated or damaged: its directory or a member lies "
     "beyond the end of the file.",
