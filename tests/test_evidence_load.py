@@ -523,3 +523,17 @@ def test_a_list_in_a_score_cell_is_a_wrong_type_not_a_crash(tmp_path):
     with pytest.raises(RspcheckError) as exc:
         read_attempts(f)
     assert "wrong-type" in exc.value.codes
+
+
+def test_blank_lines_in_csv_keep_line_numbers(tmp_path):
+    p = text(tmp_path, "run,task,score\nr1,t1,1\n\nr1,t2,2\n", "a.csv")
+    assert tables._read_arrow(p, "csv") is None  # the fast path would number rows, not lines
+    assert fail(p)[0] == [("score-out-of-range", 4, ("row", 1))]
+
+
+def test_tsv_is_read_like_csv(tmp_path, monkeypatch):
+    p = text(tmp_path, "run\ttask\tscore\tlimit_hit\nr1\t007\t1\ttoken\nr1\tt2\t0\t\n", "a.tsv")
+    fast = as_tuple(read_attempts(p))
+    monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
+    assert as_tuple(read_attempts(p)) == fast
+    assert fast[1] == ("007", "t2") and fast[-1] == [True, False]

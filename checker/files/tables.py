@@ -115,15 +115,16 @@ def read_table_columns(
         raise RspcheckError.one("file-not-found", "the file does not exist", file=name)
     if fmt == "parquet":
         return _read_parquet(p, name)
+    with open(p, "rb") as f:
+        if b"\x00" in f.read(65536):  # checked before either reader: pyarrow would take it
+            raise RspcheckError.one(
+                "binary-file", "the table contains NUL bytes", file=name, hint="give text"
+            )
     fast = _read_arrow(p, fmt, tuple(text_columns))
     if fast is not None:
         columns, lines = fast
         return RawTable(name, columns, lines, len(lines))
     raw = read_bytes(p, max_bytes=MAX_TABLE_BYTES)
-    if b"\x00" in raw[:65536]:
-        raise RspcheckError.one(
-            "binary-file", "the table contains NUL bytes", file=name, hint="give text"
-        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -269,6 +270,7 @@ def _read_arrow_columns(
     p: Path, fmt: str, text_columns: tuple[str, ...]
 ) -> tuple[dict[str, Column], np.ndarray] | None:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
     import pyarrow.json as pjson
 
@@ -290,11 +292,18 @@ def _read_arrow_columns(
         )
         table = pcsv.read_csv(
             p,
-            parse_options=pcsv.ParseOptions(delimiter=delimiter),
+            # blank lines kept as rows of nulls, found below: they would shift line numbers
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=convert,
         )
         if [c.strip() for c in table.column_names] != table.column_names:
             return None  # " task": the pure-Python reader strips the names
+        if table.num_columns and table.num_rows:
+            blank = pc.is_null(table.column(0))
+            for i in range(1, table.num_columns):
+                blank = pc.and_(blank, pc.is_null(table.column(i)))
+            if pc.any(blank).as_py():
+                return None  # a blank line (or a row of empty cells): the pure-Python reader
         first_line = 2
     else:
         schema = pa.schema([(c, pa.string()) for c in text_columns])
@@ -310,7 +319,7 @@ def _read_arrow_columns(
         if values is None:
             return None
         columns[c] = values
-    if _has_blank_line(p):
+    if fmt == "jsonl" and _has_blank_line(p):
         return None  # blank lines shift line numbers; the pure-Python reader counts them right
     return columns, np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
 
