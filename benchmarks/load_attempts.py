@@ -2,7 +2,7 @@
 
 Generates N attempt rows (default 1,000,000: 1,000 runs x 250 tasks x 4 attempts, every column
 filled, some values missing) as JSON Lines and as CSV in a temporary folder, then times
-``checker.evidence.load.read_attempts`` on each: the pyarrow fast path, and the pure-Python
+``checker.evidence.attempts.read_attempts`` on each: the pyarrow fast path, and the pure-Python
 path that locates bad rows (forced by disabling the fast path). Peak memory is measured with
 ``tracemalloc`` in a separate pass (it slows Python code down, so it is not timed).
 
@@ -27,7 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import checker.evidence.load as load
+import checker.files.tables as tables
+from checker.evidence.attempts import read_attempts
 from checker.evidence.model import ATTEMPT_COLUMNS
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load_attempts.md"
@@ -84,7 +85,7 @@ def timed(path: Path, repeat: int) -> tuple[float, int]:
     rows = 0
     for _ in range(repeat):
         start = time.perf_counter()
-        table = load.read_attempts(path)
+        table = read_attempts(path)
         best = min(best, time.perf_counter() - start)
         rows = len(table)
     return best, rows
@@ -93,7 +94,7 @@ def timed(path: Path, repeat: int) -> tuple[float, int]:
 def peak_mib(path: Path) -> float:
     tracemalloc.start()
     try:
-        load.read_attempts(path)
+        read_attempts(path)
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
@@ -114,21 +115,21 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(cols, files["CSV"])
         del cols
         gen_s = time.perf_counter() - t0
-        fast = load._read_arrow
+        fast = tables._read_arrow
         for fmt, path in files.items():
             size = path.stat().st_size / 2**20
             for mode in ("pyarrow fast path", "pure-Python path"):
-                load._read_arrow = fast if mode.startswith("pyarrow") else (lambda *a: None)
+                tables._read_arrow = fast if mode.startswith("pyarrow") else (lambda *a: None)
                 try:
                     seconds, rows = timed(path, args.repeat)
                     peak = peak_mib(path)
                 finally:
-                    load._read_arrow = fast
+                    tables._read_arrow = fast
                 assert rows == args.rows, (rows, args.rows)
                 results.append((fmt, mode, size, seconds, rows / seconds, peak))
 
     lines = [
-        "# Loading attempt rows (`checker.evidence.load.read_attempts`)",
+        "# Loading attempt rows (`checker.evidence.attempts.read_attempts`)",
         "",
         f"Rows: {args.rows:,} (1,000 runs x 250 tasks x 4 attempts at 1M; all 12 columns, "
         "~1% missing input tokens, 50% missing cached tokens). Best of "

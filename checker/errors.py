@@ -222,27 +222,74 @@ class RspcheckError(Exception):
 
 
 class ProblemCollector:
-    """Gathers problems while a loader walks a document; raises them all at the end."""
+    """The one collector of problems: loaders, ingest readers and lint gather into it while they
+    walk an input, and it raises them together at the end.
 
-    def __init__(self, file: str | None = None) -> None:
+    Args:
+        file: the file problems are located in, unless :meth:`add` names another.
+        max_per_code: name at most this many problems of one code (a file with a million bad
+            rows would otherwise make a million messages); the rest are counted, and
+            :meth:`raise_if_errors` adds one "... and N more like this" line per such code.
+            ``None`` keeps every problem.
+    """
+
+    def __init__(self, file: str | None = None, *, max_per_code: int | None = None) -> None:
         self.file = file
+        self.max_per_code = max_per_code
         self.problems: list[Problem] = []
+        self._counts: dict[str, int] = {}
 
     def add(self, code: str, msg: str, **where: object) -> None:
+        """Add one problem (keyword arguments as :class:`Problem`'s; ``file`` defaults to the
+        collector's)."""
         where.setdefault("file", self.file)
-        self.problems.append(Problem(code, msg, **where))  # type: ignore[arg-type]
+        self._counts[code] = self._counts.get(code, 0) + 1
+        if self.max_per_code is None or self._counts[code] <= self.max_per_code:
+            self.problems.append(Problem(code, msg, **where))  # type: ignore[arg-type]
+
+    def warn(self, code: str, msg: str, **where: object) -> None:
+        """Add a problem of severity ``warning``."""
+        self.add(code, msg, severity="warning", **where)
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere (e.g. another loader's error), unlimited."""
         self.problems.extend(problems)
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity ``error``."""
         return [p for p in self.problems if p.severity == "error"]
 
-    def raise_if_errors(self) -> None:
-        """Raise every collected problem (warnings included) if any is an error."""
-        if self.errors:
-            raise RspcheckError(list(self.problems))
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems of severity ``warning``."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_if_errors(self, *, with_warnings: bool = True) -> None:
+        """Raise the collected problems if any is an error.
+
+        Args:
+            with_warnings: raise the warnings too (the default), or only the errors (ingest
+                readers hand their warnings on with the result instead).
+
+        Raises:
+            RspcheckError: every error (and warning), plus a count of those not named.
+        """
+        errors = self.errors
+        if not errors:
+            return
+        out = list(self.problems if with_warnings else errors)
+        if self.max_per_code is not None:
+            for code, n in self._counts.items():
+                if n > self.max_per_code and any(p.code == code for p in errors):
+                    out.append(
+                        Problem(
+                            code,
+                            f"... and {n - self.max_per_code:,} more like this",
+                            file=self.file,
+                        )
+                    )
+        raise RspcheckError(out)
 
 
 def did_you_mean(word: str, options: Sequence[str]) -> str | None:

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import yaml
 
-import checker.evidence.load as load
+import checker.files.tables as tables
 from checker.errors import RspcheckError
-from checker.evidence.load import load_evidence, read_attempts
+from checker.evidence import load_evidence
+from checker.evidence.attempts import read_attempts
 from checker.evidence.model import SPEND_COLUMNS, AttemptTable, EvidenceManifest
 
 DATA = Path(__file__).parent / "data"
@@ -36,7 +37,7 @@ def text(tmp_path: Path, content: str, name: str) -> Path:
 
 def fail(path: Path, *, slow: bool = False, monkeypatch=None):
     if slow:
-        monkeypatch.setattr(load, "_read_arrow", lambda *a: None)
+        monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
     with pytest.raises(RspcheckError) as info:
         read_attempts(path)
     return [(p.code, p.line, p.loc) for p in info.value.problems], info.value.problems
@@ -207,7 +208,7 @@ def test_bad_row(tmp_path, case, slow, monkeypatch):
     base = {"run": "r1", "task": "t1", "attempt": 0, "score": 1.0, "input_tokens": 5, "seconds": 2}
     rows = [base, {**base, "attempt": 1}, {**base, "attempt": 2, **change}]
     if slow:
-        monkeypatch.setattr(load, "_read_arrow", lambda *a: None)
+        monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
     for p, line in zip(both_formats(tmp_path, rows, cols), (3, 4), strict=True):
         with pytest.raises(RspcheckError) as info:
             read_attempts(p)
@@ -328,7 +329,7 @@ VALID = {
 def test_fast_and_slow_paths_give_the_same_table(tmp_path, name, monkeypatch):
     p = text(tmp_path, VALID[name], name)
     fast = as_tuple(read_attempts(p))
-    monkeypatch.setattr(load, "_read_arrow", lambda *a: None)
+    monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
     slow = as_tuple(read_attempts(p))
     assert fast == slow
 
@@ -336,7 +337,7 @@ def test_fast_and_slow_paths_give_the_same_table(tmp_path, name, monkeypatch):
 def test_fast_path_is_used_for_clean_files(tmp_path):
     for name in ("full.csv", "small.jsonl", "intflags.csv"):
         p = text(tmp_path, VALID[name], name)
-        assert load._read_arrow(p, p.suffix) is not None, name
+        assert tables._read_arrow(p, tables.table_format(p)) is not None, name
 
 
 def test_a_file_that_defeats_pyarrow_falls_back_with_the_same_table(tmp_path, monkeypatch):
@@ -344,11 +345,11 @@ def test_a_file_that_defeats_pyarrow_falls_back_with_the_same_table(tmp_path, mo
     rows = [{"run": "r", "task": f"t{i}", "score": 0.5, "usd": 1} for i in range(3)]
     clean = jsonl(tmp_path, [*rows, {"run": "r", "task": "t9", "score": 0.5, "usd": 2}], "c.jsonl")
     mixed = jsonl(tmp_path, [*rows, {"run": "r", "task": "t9", "score": 0.5, "usd": "2"}])
-    assert load._read_arrow(clean, ".jsonl") is not None
-    assert load._read_arrow(mixed, ".jsonl") is None
+    assert tables._read_arrow(clean, "jsonl") is not None
+    assert tables._read_arrow(mixed, "jsonl") is None
     calls = []
-    real = load._read_jsonl
-    monkeypatch.setattr(load, "_read_jsonl", lambda *a: calls.append(1) or real(*a))
+    real = tables._read_jsonl
+    monkeypatch.setattr(tables, "_read_jsonl", lambda *a: calls.append(1) or real(*a))
     assert as_tuple(read_attempts(mixed)) == as_tuple(read_attempts(clean))
     assert calls == [1]  # only the mixed file took the slow path
     bad = jsonl(tmp_path, [*rows, {"run": "r", "task": "t9", "score": 0.5, "usd": "2 USD"}])
@@ -515,10 +516,24 @@ def test_a_list_in_a_score_cell_is_a_wrong_type_not_a_crash(tmp_path):
     # Found by the fuzz test on a fresh machine: [[-1]] became a 2-D array and the
     # out-of-range message could not format it.
     from checker.errors import RspcheckError
-    from checker.evidence.load import read_attempts
+    from checker.evidence.attempts import read_attempts
 
     f = tmp_path / "a.jsonl"
     f.write_text('{"run": "r", "task": "t", "score": [-1]}\n')
     with pytest.raises(RspcheckError) as exc:
         read_attempts(f)
     assert "wrong-type" in exc.value.codes
+
+
+def test_blank_lines_in_csv_keep_line_numbers(tmp_path):
+    p = text(tmp_path, "run,task,score\nr1,t1,1\n\nr1,t2,2\n", "a.csv")
+    assert tables._read_arrow(p, "csv") is None  # the fast path would number rows, not lines
+    assert fail(p)[0] == [("score-out-of-range", 4, ("row", 1))]
+
+
+def test_tsv_is_read_like_csv(tmp_path, monkeypatch):
+    p = text(tmp_path, "run\ttask\tscore\tlimit_hit\nr1\t007\t1\ttoken\nr1\tt2\t0\t\n", "a.tsv")
+    fast = as_tuple(read_attempts(p))
+    monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
+    assert as_tuple(read_attempts(p)) == fast
+    assert fast[1] == ("007", "t2") and fast[-1] == [True, False]

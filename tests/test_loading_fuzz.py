@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.errors import RspcheckError
-from checker.evidence.load import load_evidence, read_attempts
+from checker.evidence import load_evidence
+from checker.evidence.attempts import read_attempts
 from checker.policy.load import load_policy
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.errors import Problem, RspcheckError
+from checker.errors import Problem, ProblemCollector, RspcheckError
 
 UNREADABLE_CODES = frozenset(
     {
@@ -32,20 +32,31 @@ UNREADABLE_CODES = frozenset(
 
 @dataclass
 class LintReport:
-    """Every finding for every file, and which files could not be read."""
+    """Every finding for every file, and which files could not be read.
 
-    findings: list[Problem] = field(default_factory=list)
+    Findings are gathered by the one problem collector (:class:`~checker.errors.ProblemCollector`);
+    lint never raises them, it reports them all with an exit code.
+    """
+
+    collector: ProblemCollector = field(default_factory=ProblemCollector)
     unreadable: list[str] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     """File -> ``policy`` or ``evidence``."""
 
     @property
+    def findings(self) -> list[Problem]:
+        """Every finding, errors and warnings, in file and line order once linting is done."""
+        return self.collector.problems
+
+    @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.findings if p.severity == "error"]
+        """The findings of severity ``error``."""
+        return self.collector.errors
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.findings if p.severity == "warning"]
+        """The findings of severity ``warning``."""
+        return self.collector.warnings
 
     @property
     def exit_code(self) -> int:
@@ -57,7 +68,7 @@ class LintReport:
 
 def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> LintReport:
     """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check."""
-    from checker.evidence.load import check_manifest, load_evidence
+    from checker.evidence.load import check_manifest, load_manifest
     from checker.evidence.model import EvidenceManifest
     from checker.files.document import load_document
     from checker.files.validation import validate
@@ -65,6 +76,7 @@ def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> Lint
     from checker.policy.model import Policy
 
     report = LintReport()
+    found = report.collector
     policies: list[tuple[str, Policy]] = []
     manifests: list[tuple[str, EvidenceManifest]] = []
     for path in paths:
@@ -72,40 +84,42 @@ def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> Lint
         try:
             doc = load_document(path)
         except RspcheckError as err:
-            report.findings += err.problems
+            found.extend(err.problems)
             report.unreadable.append(name)
             continue
         kind = _kind(doc.data)
         report.kinds[name] = kind or "unknown"
         if kind is None:
-            report.findings.append(
-                doc.problem(
-                    "unknown-format",
-                    "cannot tell whether this is a policy or an evidence manifest",
-                    ("kind",),
-                    hint="add 'kind: rspcheck-policy' or 'kind: rspcheck-evidence'",
-                )
+            found.extend(
+                [
+                    doc.problem(
+                        "unknown-format",
+                        "cannot tell whether this is a policy or an evidence manifest",
+                        ("kind",),
+                        hint="add 'kind: rspcheck-policy' or 'kind: rspcheck-evidence'",
+                    )
+                ]
             )
             report.unreadable.append(name)
             continue
         try:
             if kind == "policy":
                 policy = validate(Policy, doc)
-                report.findings += check_policy(policy, doc, today=today)
+                found.extend(check_policy(policy, doc, today=today))
                 policies.append((name, policy))
             else:
                 manifest = validate(EvidenceManifest, doc)
-                report.findings += check_manifest(manifest, doc)
+                found.extend(check_manifest(manifest, doc))
                 try:
-                    load_evidence(path)  # reads attempt files: digests, rows, run references
+                    load_manifest(path)  # reads attempt files: digests, rows, run references
                 except RspcheckError as err:
-                    report.findings += [p for p in err.problems if p not in report.findings]
+                    found.extend(p for p in err.problems if p not in found.problems)
                 manifests.append((name, manifest))
         except RspcheckError as err:
-            report.findings += err.problems
-    report.findings += _cross_check(policies, manifests)
+            found.extend(err.problems)
+    found.extend(_cross_check(policies, manifests))
     order = {str(p): i for i, p in enumerate(paths)}
-    report.findings.sort(key=lambda p: (order.get(p.file or "", -1), p.line or 0, p.column or 0))
+    found.problems.sort(key=lambda p: (order.get(p.file or "", -1), p.line or 0, p.column or 0))
     return report
 
 

@@ -31,7 +31,11 @@ def check(
     evidence: Annotated[
         list[Path],
         typer.Option(
-            "--evidence", "-e", help="Evidence manifest or eval log (.eval/.json); repeatable."
+            "--evidence",
+            "-e",
+            help="Evidence: a manifest, an Inspect log (.eval/.json), lm-eval results_*.json, "
+            "samples_*.jsonl or output folder, or an attempts table (the sources `rspcheck "
+            "ingest` reads); repeatable.",
         ),
     ],
     model: Annotated[
@@ -91,7 +95,7 @@ def check(
     """
     from checker.engine.evaluate import evaluate
     from checker.errors import RspcheckError
-    from checker.evidence.load import load_many
+    from checker.evidence import load_many
     from checker.policy.load import load_policy
 
     if format not in ("text", "json"):

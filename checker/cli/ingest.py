@@ -20,8 +20,9 @@ def ingest(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            help="Inspect `.eval`/`.json` logs; lm-eval `results_*.json` files or output folders; "
-            "or CSV/JSONL/Parquet tables."
+            help="Inspect `.eval`/`.json` logs; lm-eval `results_*.json` files, "
+            "`samples_*.jsonl` files or output folders; or CSV/TSV/JSONL/Parquet tables (the "
+            "same sources `rspcheck check -e` reads directly)."
         ),
     ],
     out: Annotated[

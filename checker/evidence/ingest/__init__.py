@@ -11,9 +11,10 @@ its exact mapping rules):
 
 Entry points:
 
-* :func:`load_log_evidence` — one log file to :class:`~checker.evidence.model.Evidence`, chosen
-  by file type (``.eval``, an Inspect ``.json``, an lm-eval ``results_*.json`` or
-  ``samples_*.jsonl``). ``rspcheck check --evidence run.eval`` goes through it.
+* :func:`load_log_evidence` — one log or table to :class:`~checker.evidence.model.Evidence`,
+  chosen by :func:`checker.files.sniff.sniff` (``.eval``, an Inspect ``.json``, an lm-eval
+  ``results_*.json``, ``samples_*.jsonl`` or folder, a table). ``rspcheck check --evidence``
+  and :func:`checker.evidence.load_evidence` go through it for everything but manifests.
 * :func:`ingest` — many sources of one format to one Evidence (what ``rspcheck ingest`` runs).
 * :func:`write_evidence` — Evidence to a manifest YAML plus an attempts JSONL beside it.
 """
@@ -28,66 +29,50 @@ from typing import Any
 from checker.errors import RspcheckError
 from checker.evidence.ingest.common import Progress, SourceResult, build_evidence
 from checker.evidence.model import Evidence
+from checker.files.sniff import EvidenceKind, sniff_or_raise
 
 FORMATS = ("inspect", "lm-eval", "table")
+KIND_FORMAT = {
+    EvidenceKind.INSPECT: "inspect",
+    EvidenceKind.LMEVAL_RESULTS: "lm-eval",
+    EvidenceKind.LMEVAL_SAMPLES: "lm-eval",
+    EvidenceKind.LMEVAL_FOLDER: "lm-eval",
+    EvidenceKind.TABLE: "table",
+}
+"""Which ingest reader reads each kind of source the sniffer tells."""
 
 
-def load_log_evidence(path: str | Path, *, scorer: str | None = None) -> Evidence:
-    """Evidence from one eval log, the reader chosen by the file's type.
+def load_log_evidence(
+    path: str | Path, *, scorer: str | None = None, kind: EvidenceKind | None = None
+) -> Evidence:
+    """Evidence from one eval log or table, the reader chosen by what the file is.
 
-    ``.eval`` and Inspect ``.json`` logs go to the Inspect reader (``scorer``: which scorer's
-    value is the score; default the log's first). lm-evaluation-harness ``results_*.json`` (with
-    its ``samples_*.jsonl`` beside it) and ``samples_*.jsonl`` go to the lm-eval reader
-    (``scorer`` names the metric). Warnings (a log that stopped early, skipped attempts, no
-    measured budget) are in ``Evidence.warnings``.
+    ``kind`` is what :func:`checker.files.sniff.sniff` says of ``path`` (sniffed here when not
+    given). ``.eval`` and Inspect ``.json`` logs go to the Inspect reader (``scorer``: which
+    scorer's value is the score; default the log's first). lm-evaluation-harness
+    ``results_*.json`` (with its ``samples_*.jsonl`` beside it), ``samples_*.jsonl`` and
+    output folders go to the lm-eval reader (``scorer`` names the metric). Tables go to the
+    table reader without a column mapping. Warnings (a log that stopped early, skipped attempts,
+    no measured budget) are in ``Evidence.warnings``.
 
     Raises:
-        RspcheckError: unreadable or unusable input, naming the file and member.
+        RspcheckError: unreadable or unusable input, naming the file and member;
+            ``unknown-format`` for an evidence manifest or a file of no known kind.
     """
-    p = Path(path)
-    fmt = sniff_format(p)
+    kind = kind if kind is not None else sniff_or_raise(path)
+    fmt = KIND_FORMAT.get(kind)
     if fmt is None:
         raise RspcheckError.one(
             "unknown-format",
-            "not an eval log rspcheck can read directly (Inspect .eval/.json, lm-eval "
-            "results_*.json or samples_*.jsonl)",
+            "an evidence manifest, not an eval log",
             file=str(path),
-            hint="for other tables use `rspcheck ingest table FILE --map ...`",
+            hint="load it with checker.evidence.load_evidence",
         )
     opts: dict[str, Any] = {}
-    if scorer is not None:
+    if scorer is not None and fmt != "table":
         opts["scorer" if fmt == "inspect" else "metric"] = scorer
-    evidence, _ = ingest(fmt, [p], **opts)
+    evidence, _ = ingest(fmt, [Path(path)], **opts)
     return evidence
-
-
-def sniff_format(path: Path) -> str | None:
-    """``inspect``, ``lm-eval`` or None, from the name and the first bytes."""
-    from checker.evidence.ingest.inspect import looks_like_inspect_json
-
-    suffix = path.suffix.lower()
-    if suffix == ".eval":
-        return "inspect"
-    if suffix == ".json" and looks_like_inspect_json(path):
-        return "inspect"
-    if suffix == ".jsonl" and path.name.startswith("samples_"):
-        return "lm-eval"
-    if suffix == ".json":
-        try:
-            with open(path, "rb") as f:
-                head = f.read(65536)
-        except OSError:
-            return None
-        if b'"results"' in head and (
-            b'"lm_eval_version"' in head
-            or b'"n-shot"' in head
-            or b'"versions"' in head
-            or b'"configs"' in head
-        ):
-            return "lm-eval"
-        if path.name.startswith("results_"):
-            return "lm-eval"
-    return None
 
 
 def read_sources(
@@ -190,4 +175,11 @@ def write_evidence(evidence: Evidence, out: str | Path) -> tuple[Path, Path]:
     return _write(evidence, out)
 
 
-__all__ = ["FORMATS", "ingest", "load_log_evidence", "read_sources", "write_evidence"]
+__all__ = [
+    "FORMATS",
+    "KIND_FORMAT",
+    "ingest",
+    "load_log_evidence",
+    "read_sources",
+    "write_evidence",
+]

@@ -9,13 +9,11 @@ against each other (two sources claiming one run) and assembles one
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -41,7 +39,7 @@ LETTER_SCORES: dict[str, float] = {"C": 1.0, "I": 0.0, "P": 0.5, "N": 0.0}
 #: Boolean-like words, compared case-insensitively (as Inspect does).
 WORD_SCORES: dict[str, float] = {"yes": 1.0, "true": 1.0, "no": 0.0, "false": 0.0}
 
-#: Why attempts are left out, as counted in :attr:`RunData.skipped` (and shown by the CLI).
+#: Why attempts are left out, as counted in :attr:`IngestedRun.skipped` (and shown by the CLI).
 SKIP_REASONS: dict[str, str] = {
     "error": "ended in an error (not a budget outcome)",
     "unscored": "have no value for the chosen scorer (NaN or absent)",
@@ -104,15 +102,6 @@ def safe_id(text: str, fallback: str = "x") -> str:
     return (out or fallback)[:200]
 
 
-def sha256_file(path: str | Path) -> str:
-    """Lower-case hex sha256 of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def as_float(value: object) -> float:
     """A number as float; anything else (None, strings, bools) as NaN."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -156,8 +145,10 @@ class Columns:
 
 
 @dataclass
-class RunData:
-    """One run read from a source: its manifest entry, attempt rows and what was left out."""
+class IngestedRun:
+    """One run as an ingest reader found it in a source: its manifest entry, its attempt rows
+    (still growing) and what was left out. (The engine's per-configuration data is another
+    thing.)"""
 
     run: EvalRun
     columns: Columns
@@ -173,52 +164,13 @@ class SourceResult:
     path: str
     sha256: str
     format: str
-    runs: list[RunData] = field(default_factory=list)
+    runs: list[IngestedRun] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     extra_files: list[tuple[str, str]] = field(default_factory=list)
     """Other files read for this source, as (path, sha256): e.g. lm-eval's results JSON."""
 
 
-class Problems:
-    """Collects errors and warnings for one source; names the first few bad records, counts all."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.items: list[Problem] = []
-        self._counts: Counter[str] = Counter()
-        self._first: dict[str, Problem] = {}
-
-    def add(self, code: str, msg: str, *, severity: str = "error", **where: object) -> None:
-        where.setdefault("file", self.file)
-        p = Problem(code, msg, severity=severity, **where)  # type: ignore[arg-type]
-        self._counts[code] += 1
-        if self._counts[code] <= MAX_LISTED:
-            self.items.append(p)
-
-    def warn(self, code: str, msg: str, **where: object) -> None:
-        self.add(code, msg, severity="warning", **where)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
-
-    def raise_if_errors(self) -> None:
-        if not self.errors:
-            return
-        out = list(self.errors)
-        for code, n in self._counts.items():
-            if n > MAX_LISTED and any(p.code == code for p in out):
-                out.append(
-                    Problem(code, f"... and {n - MAX_LISTED:,} more like this", file=self.file)
-                )
-        raise RspcheckError(out)
-
-
-def skipped_warning(rd: RunData, file: str) -> Problem | None:
+def skipped_warning(rd: IngestedRun, file: str) -> Problem | None:
     """One warning that counts every attempt left out of a run, by reason (none if nothing)."""
     if not rd.skipped:
         return None

@@ -63,7 +63,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from checker.errors import RspcheckError, did_you_mean
+from checker.errors import ProblemCollector, RspcheckError, did_you_mean
 from checker.evidence.ingest._stream import (
     JsonStream,
     JsonStreamError,
@@ -74,17 +74,17 @@ from checker.evidence.ingest._stream import (
 )
 from checker.evidence.ingest.common import (
     LETTER_SCORES,
+    MAX_LISTED,
     Columns,
-    Problems,
+    IngestedRun,
     Progress,
-    RunData,
     SourceResult,
     Unmappable,
     safe_id,
     score_to_unit,
-    sha256_file,
 )
 from checker.evidence.model import EvalRun, RunLimits, SourceFile, TaskInfo
+from checker.files.document import sha256_file
 
 HEADER = "header.json"
 START = "_journal/start.json"
@@ -491,7 +491,7 @@ def _scorer_names(header: dict[str, Any], records: list[Rec]) -> list[str]:
     return names
 
 
-def _limits(header: dict[str, Any], records: list[Rec], probs: Problems) -> RunLimits:
+def _limits(header: dict[str, Any], records: list[Rec], probs: ProblemCollector) -> RunLimits:
     ev = header["eval"]
     gen = {**(_get(header, "plan", "config") or {}), **(ev.get("model_generate_config") or {})}
     cfg = ev.get("config") or {}
@@ -542,7 +542,7 @@ def _map(
 ) -> SourceResult:
     header = raw.header
     ev = header["eval"]
-    probs = Problems(file)
+    probs = ProblemCollector(file, max_per_code=MAX_LISTED)
     model = ev.get("model")
     task_name = ev.get("task") or ev.get("task_registry_name")
     if not isinstance(model, str) or not model or not isinstance(task_name, str) or not task_name:
@@ -598,7 +598,7 @@ def _map(
     other_cost: Counter[str] = Counter()
 
     cols = Columns()
-    rd = RunData(run=None, columns=cols)  # type: ignore[arg-type]
+    rd = IngestedRun(run=None, columns=cols)  # type: ignore[arg-type]
     if raw.duplicates:
         rd.skipped["duplicate"] += raw.duplicates
     tasks: dict[str, TaskInfo] = {}
@@ -737,7 +737,7 @@ def _map(
             rd.limit_types[r.limit] += 1
         if (r.family is not None or r.human_minutes is not None) and r.id not in tasks:
             tasks[r.id] = _task_info(eval_key, r, probs)
-    probs.raise_if_errors()
+    probs.raise_if_errors(with_warnings=False)
 
     # -- warnings that do not stop loading
     planned = _get(header, "results", "total_samples")
@@ -831,7 +831,7 @@ def _map(
     return SourceResult(path=file, sha256=sha, format=fmt, runs=[rd], warnings=probs.warnings)
 
 
-def _task_info(eval_key: str, r: Rec, probs: Problems) -> TaskInfo:
+def _task_info(eval_key: str, r: Rec, probs: ProblemCollector) -> TaskInfo:
     fam = r.family if isinstance(r.family, str) and r.family else None
     hm = r.human_minutes
     if hm is not None and not (
@@ -846,14 +846,4 @@ def _task_info(eval_key: str, r: Rec, probs: Problems) -> TaskInfo:
     return TaskInfo(eval=eval_key, task=r.id, family=fam, human_minutes=hm)
 
 
-def looks_like_inspect_json(path: str | Path) -> bool:
-    """A ``.json`` file whose first bytes look like an Inspect log (not an evidence manifest)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return b'"eval"' in head and b'"version"' in head and b"rspcheck-evidence" not in head
-
-
-__all__ = ["looks_like_inspect_json", "read_inspect_log"]
+__all__ = ["read_inspect_log"]

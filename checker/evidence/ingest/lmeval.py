@@ -33,19 +33,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from checker.errors import RspcheckError
+from checker.errors import ProblemCollector, RspcheckError
 from checker.evidence.ingest.common import (
+    MAX_LISTED,
     Columns,
-    Problems,
+    IngestedRun,
     Progress,
-    RunData,
     SourceResult,
     Unmappable,
     safe_id,
     score_to_unit,
-    sha256_file,
 )
 from checker.evidence.model import EvalRun, RunLimits, SourceFile
+from checker.files.document import sha256_file
 
 _RESULTS = re.compile(r"^results_(.+)\.json$")
 _SAMPLES = re.compile(r"^samples_(.+)_(\d{4}-\d{2}-\d{2}T[^_]+)\.jsonl$")
@@ -90,22 +90,30 @@ def read_lmeval(
     m = _RESULTS.match(p.name)
     if p.suffix == ".jsonl":
         sm = _SAMPLES.match(p.name)
-        if model is None:
+        task = sm[1] if sm else p.stem.removeprefix("samples_")
+        date = sm[2] if sm else p.stem
+        # the results file of the same run, when it lies beside, names the model and the caps
+        beside = p.parent / f"results_{date}.json"
+        results: dict[str, Any] = {}
+        results_file = None
+        if sm and beside.is_file():
+            results, results_sha = _read_results(beside)
+            results_file = (str(beside), results_sha)
+        elif model is None:
             raise RspcheckError.one(
                 "missing-key",
                 "a samples file alone does not name the model",
                 file=file,
-                hint="give its results_*.json instead, or the model with --model",
+                hint=f"keep its {beside.name} beside it, give the results file instead, or "
+                "the model with --model",
             )
-        task = sm[1] if sm else p.stem.removeprefix("samples_")
-        date = sm[2] if sm else p.stem
         return [
             _read_samples(
                 p,
                 task,
                 date,
-                {},
-                None,
+                results,
+                results_file,
                 metric=metric,
                 filt=filter,
                 model=model,
@@ -113,17 +121,7 @@ def read_lmeval(
                 progress=progress,
             )
         ]
-    results_sha = sha256_file(p)
-    try:
-        results = json.loads(p.read_bytes())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RspcheckError.one("log-invalid-json", f"not valid JSON: {exc}", file=file) from None
-    if not isinstance(results, dict) or not isinstance(results.get("results"), dict):
-        raise RspcheckError.one(
-            "log-unreadable",
-            "not an lm-evaluation-harness results file (no 'results' object)",
-            file=file,
-        )
+    results, results_sha = _read_results(p)
     date = m[1] if m else None
     samples = {}
     for f in p.parent.glob("samples_*.jsonl"):
@@ -134,8 +132,8 @@ def read_lmeval(
     problems = []
     used: list[str] = []
     for task in results["results"]:
-        f = samples.get(task)
-        if f is None:
+        samples_file = samples.get(task)
+        if samples_file is None:
             if task in (results.get("groups") or {}) or (results.get("group_subtasks") or {}).get(
                 task
             ):
@@ -152,7 +150,7 @@ def read_lmeval(
         try:
             out.append(
                 _read_samples(
-                    f,
+                    samples_file,
                     task,
                     date or "",
                     results,
@@ -180,6 +178,27 @@ def read_lmeval(
     if problems:
         raise RspcheckError(problems)
     return out
+
+
+def _read_results(p: Path) -> tuple[dict[str, Any], str]:
+    """A results file's JSON object and its sha256.
+
+    Raises:
+        RspcheckError: ``log-invalid-json`` or ``log-unreadable`` (no ``results`` object).
+    """
+    file = str(p)
+    results_sha = sha256_file(p)
+    try:
+        results = json.loads(p.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RspcheckError.one("log-invalid-json", f"not valid JSON: {exc}", file=file) from None
+    if not isinstance(results, dict) or not isinstance(results.get("results"), dict):
+        raise RspcheckError.one(
+            "log-unreadable",
+            "not an lm-evaluation-harness results file (no 'results' object)",
+            file=file,
+        )
+    return results, results_sha
 
 
 def _model_name(results: dict[str, Any]) -> str | None:
@@ -213,7 +232,7 @@ def _read_samples(
 ) -> SourceResult:
     file = str(path)
     used_metric = [] if used_metric is None else used_metric
-    probs = Problems(file)
+    probs = ProblemCollector(file, max_per_code=MAX_LISTED)
     model_name = model or _model_name(results)
     if not model_name:
         raise RspcheckError.one(
@@ -221,7 +240,7 @@ def _read_samples(
         )
     sha = sha256_file(path)
     cols = Columns()
-    rd = RunData(run=None, columns=cols)  # type: ignore[arg-type]
+    rd = IngestedRun(run=None, columns=cols)  # type: ignore[arg-type]
     filters: list[str] = []
     by_filter: dict[str, list[tuple[int, str, list[str], dict[str, Any]]]] = {}
     try:
@@ -251,7 +270,7 @@ def _read_samples(
             ms = [m for m in (row.get("metrics") or []) if isinstance(m, str)]
             vals = {m: row[m] for m in (*ms, metric) if m is not None and m in row}
             by_filter[f].append((n, str(row["doc_id"]), ms, vals))
-    probs.raise_if_errors()
+    probs.raise_if_errors(with_warnings=False)
     if not filters:
         raise RspcheckError.one("file-empty", "the samples file has no samples", file=file)
     if filt is not None and filt not in filters:
@@ -338,7 +357,7 @@ def _read_samples(
                 continue
             cols.add(doc, start + j, s, {}, False)
         seen_docs[doc] = start + len(values)
-    probs.raise_if_errors()
+    probs.raise_if_errors(with_warnings=False)
     cfg = (results.get("configs") or {}).get(task) or {}
     gen = cfg.get("generation_kwargs") or {}
     limits: dict[str, Any] = {}

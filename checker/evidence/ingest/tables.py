@@ -16,38 +16,38 @@ column holds which field; a field whose name is itself a column needs no mapping
 ``run`` column, a run is one combination of model, eval, scaffold and caps, named
 ``{file stem}:{eval}@{model}`` plus the caps that vary. Scores map to [0, 1] as for Inspect
 (C/I/P/N, true/false, numbers); an empty score leaves the row out (counted); a score outside
-[0, 1], a negative spend or a non-number is an error naming the line. ``limit_hit`` is true for
-``true``/``1``/``yes`` or a limit name (``token``, ``time``, ...). Spend columns a table lacks stay
-NaN: a table with none has no measured budget and says so. Parquet needs ``pyarrow``
-(``pip install 'rspcheck[parquet]'``).
+[0, 1], a negative spend or a non-number is an error naming the line. ``limit_hit`` follows the
+one truth-value rule of :func:`checker.files.tables.parse_flag` (true/false, yes/no, 1/0, a
+limit's name such as ``token``; empty is false; anything else, ``2`` say, is an error naming the
+line and column). Spend columns a table lacks stay NaN: a table with none has no measured budget
+and says so. The file is read by the one table reader, :mod:`checker.files.tables`, as attempts
+files of a manifest are.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import math
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from checker.errors import RspcheckError, did_you_mean
+from checker.errors import ProblemCollector, RspcheckError, did_you_mean
 from checker.evidence.ingest.common import (
+    MAX_LISTED,
     Columns,
-    Problems,
+    IngestedRun,
     Progress,
-    RunData,
     SourceResult,
     Unmappable,
     safe_id,
     score_to_unit,
-    sha256_file,
 )
 from checker.evidence.model import SPEND_COLUMNS, EvalRun, RunLimits, SourceFile, TaskInfo
+from checker.files.document import sha256_file
+from checker.files.tables import FLAG_HINT, parse_flag, read_table_columns
 
 ATTEMPT_FIELDS = ("run", "task", "attempt", "score", *SPEND_COLUMNS, "limit_hit")
 LIMIT_FIELDS = {
@@ -63,9 +63,19 @@ LIMIT_FIELDS = {
 }
 RUN_FIELDS = ("model", "eval", "eval_version", "scaffold", "date", *LIMIT_FIELDS)
 TASK_FIELDS = ("family", "human_minutes")
+TEXT_FIELDS = (
+    "run",
+    "task",
+    "model",
+    "eval",
+    "eval_version",
+    "scaffold",
+    "date",
+    "reasoning_effort",
+    "family",
+)
+"""Fields that hold ids or words: their columns are read as text (task ``007`` stays ``007``)."""
 FIELDS = (*ATTEMPT_FIELDS, *RUN_FIELDS, *TASK_FIELDS)
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f", "", "none", "null"}
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -98,106 +108,6 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _rows(p: Path, file: str, progress: Progress | None) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and an iterator of (line, row dict)."""
-    suffix = p.suffix.lower()
-    if suffix == ".parquet":
-        try:
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise RspcheckError.one(
-                "dependency-missing",
-                "reading Parquet needs pyarrow, which is not installed",
-                file=file,
-                hint="pip install 'rspcheck[parquet]', or export the table as CSV or JSON Lines",
-            ) from None
-        try:
-            table = pq.read_table(p)
-        except Exception as exc:  # pyarrow raises many types for a bad file
-            raise RspcheckError.one(
-                "attempts-unreadable", f"not a readable Parquet file: {exc}", file=file
-            ) from None
-        names = list(table.column_names)
-        data = {c: table.column(c).to_pylist() for c in names}
-        n = table.num_rows
-        if progress is not None:
-            progress(p.stat().st_size)
-        return names, ((i + 1, {c: data[c][i] for c in names}) for i in range(n))
-    if suffix in (".jsonl", ".ndjson"):
-        fh = open(p, encoding="utf-8-sig")  # noqa: SIM115 - closed when the iterator ends
-        names: list[str] = []
-        first: list[tuple[int, dict]] = []
-        lines = enumerate(fh, start=1)
-
-        def parse(n: int, line: str) -> dict | None:
-            if progress is not None:
-                progress(len(line))
-            if not line.strip():
-                return None
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise RspcheckError.one(
-                    "log-invalid-json", f"line is not valid JSON: {exc}", file=file, line=n
-                ) from None
-            if not isinstance(row, dict):
-                raise RspcheckError.one(
-                    "attempts-unreadable", "line is not a JSON object", file=file, line=n
-                )
-            return row
-
-        # column names from the first 100 rows (later rows may add none that matter)
-        for n, line in lines:
-            row = parse(n, line)
-            if row is not None:
-                first.append((n, row))
-                names.extend(k for k in row if k not in names)
-            if len(first) >= 100:
-                break
-
-        def it() -> Iterator[tuple]:
-            with fh:
-                yield from first
-                for n, line in lines:
-                    row = parse(n, line)
-                    if row is not None:
-                        yield n, row
-
-        return names, it()
-    if suffix in (".csv", ".tsv"):
-        fh = open(p, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by it()
-        reader = csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-        try:
-            header = next(reader)
-        except StopIteration:
-            fh.close()
-            raise RspcheckError.one("file-empty", "the table is empty", file=file) from None
-
-        def it_csv() -> Iterator[tuple]:
-            with fh:
-                for row in reader:
-                    if progress is not None:
-                        progress(sum(len(c) + 1 for c in row))
-                    if not any(c.strip() for c in row):
-                        continue
-                    if len(row) != len(header):
-                        raise RspcheckError.one(
-                            "attempts-unreadable",
-                            f"row has {len(row)} cells, the header {len(header)}",
-                            file=file,
-                            line=reader.line_num,
-                        )
-                    yield reader.line_num, dict(zip(header, row, strict=True))
-
-        return header, it_csv()
-    raise RspcheckError.one(
-        "unknown-format",
-        f"cannot tell the table format of {p.name!r}",
-        file=file,
-        hint="use .csv, .tsv, .jsonl or .parquet",
-    )
-
-
 def _num(v: Any) -> float:
     """A cell as a number: NaN for empty; raises ValueError for text."""
     if v is None or v == "":
@@ -207,19 +117,6 @@ def _num(v: Any) -> float:
     if isinstance(v, int | float):
         return float(v)
     return float(str(v).strip())
-
-
-def _flag(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    if v is None:
-        return False
-    if isinstance(v, int | float):
-        return bool(v) and not math.isnan(v)
-    s = str(v).strip().lower()
-    if s in _TRUE:
-        return True
-    return s not in _FALSE  # a limit's name ("token", "time") means it was hit
 
 
 def read_table(
@@ -237,10 +134,14 @@ def read_table(
     if not p.is_file():
         raise RspcheckError.one("file-not-found", "the file does not exist", file=file)
     sha = sha256_file(p)
-    names, rows = _rows(p, file, progress)
     mapping = dict(mapping or {})
+    text = [mapping.get(f, f) for f in TEXT_FIELDS]
+    raw = read_table_columns(p, display=file, text_columns=text)
+    if progress is not None:
+        progress(p.stat().st_size)
+    names = list(raw.columns)
     cols: dict[str, str] = {}
-    probs = Problems(file)
+    probs = ProblemCollector(file, max_per_code=MAX_LISTED)
     for f in FIELDS:
         if f in mapping:
             if mapping[f] not in names:
@@ -270,15 +171,20 @@ def read_table(
         probs.add(
             "missing-key", "no eval column and no --eval", hint="--map eval=COLUMN or --eval NAME"
         )
-    probs.raise_if_errors()
+    probs.raise_if_errors(with_warnings=False)
 
     stem = safe_id(p.stem)
-    runs: dict[str, RunData] = {}
+    runs: dict[str, IngestedRun] = {}
     run_fields: dict[str, dict[str, Any]] = {}
     run_lines: dict[str, int] = {}
     budget_keys = [f for f in LIMIT_FIELDS if f in cols]
-    for line, row in rows:
-        get = row.get
+    data = raw.as_lists()
+    for i in range(raw.rows):
+        line = raw.where(i)["line"] or i + 1  # Parquet has no lines: its row number
+
+        def get(column: str, i: int = i) -> Any:
+            return data[column][i]
+
         # run identity
         rmodel = get(cols["model"]) if "model" in cols else model
         reval = get(cols["eval"]) if "eval" in cols else eval
@@ -298,7 +204,7 @@ def read_table(
         if prev is None:
             run_fields[run_id] = fields
             run_lines[run_id] = line
-            runs[run_id] = RunData(run=None, columns=Columns())  # type: ignore[arg-type]
+            runs[run_id] = IngestedRun(run=None, columns=Columns())  # type: ignore[arg-type]
         else:
             for k, v in fields.items():
                 if prev.get(k) != v:
@@ -374,7 +280,17 @@ def read_table(
                 bad = True
         if bad:
             continue
-        hit = _flag(get(cols["limit_hit"])) if "limit_hit" in cols else False
+        hit = parse_flag(get(cols["limit_hit"])) if "limit_hit" in cols else False
+        if hit is None:
+            probs.add(
+                "wrong-type",
+                f"column {cols['limit_hit']!r} (limit_hit) holds {get(cols['limit_hit'])!r}, "
+                "not true/false",
+                line=line,
+                loc=(cols["limit_hit"],),
+                hint=FLAG_HINT,
+            )
+            continue
         rd.columns.add(str(task), attempt, score, spend, hit)
         fam = get(cols["family"]) if "family" in cols else None
         hm = get(cols["human_minutes"]) if "human_minutes" in cols else None
@@ -389,14 +305,14 @@ def read_table(
                 family=None if fam in (None, "") else str(fam),
                 human_minutes=hmf if math.isfinite(hmf) and hmf > 0 else None,
             )
-    probs.raise_if_errors()
+    probs.raise_if_errors(with_warnings=False)
 
     result = SourceResult(path=file, sha256=sha, format="table")
     for run_id, rd in runs.items():
-        f = run_fields[run_id]
+        given = run_fields[run_id]
         limits: dict[str, Any] = {}
         for k, target in LIMIT_FIELDS.items():
-            v = f.get(k)
+            v = given.get(k)
             if v in (None, ""):
                 continue
             if target != "reasoning_effort":
@@ -421,13 +337,13 @@ def read_table(
         try:
             run = EvalRun(
                 id=run_id,
-                model=safe_id(f["model"]),
-                eval=safe_id(f["eval"]),
+                model=safe_id(given["model"]),
+                eval=safe_id(given["eval"]),
                 eval_version=None
-                if f.get("eval_version") in (None, "")
-                else str(f["eval_version"]),
-                scaffold=safe_id(str(f.get("scaffold") or scaffold or "default")),
-                date=_date(f.get("date")),
+                if given.get("eval_version") in (None, "")
+                else str(given["eval_version"]),
+                scaffold=safe_id(str(given.get("scaffold") or scaffold or "default")),
+                date=_date(given.get("date")),
                 limits=RunLimits(**limits),
                 source=SourceFile(path=file, sha256=sha, format="table"),
             )
