@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 _HOMES: dict[str, str] = {
     "RspcheckError": "checker.errors",
     "load_policy": "checker.policy.load",
-    "load_evidence": "checker.evidence.load",
+    "load_evidence": "checker.evidence",
     "evaluate": "checker.engine.evaluate",
     "compare": "checker.engine.compare",
     "Determination": "checker.determination",

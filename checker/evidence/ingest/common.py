@@ -147,8 +147,7 @@ class Columns:
 @dataclass
 class IngestedRun:
     """One run as an ingest reader found it in a source: its manifest entry, its attempt rows
-    (still growing) and what was left out. (The engine's per-configuration data is another
-    thing.)"""
+    (still growing) and what was left out; not the engine's per-configuration data."""
 
     run: EvalRun
     columns: Columns
