@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.errors import Problem, ProblemCollector, RspcheckError
+from checker.evidence.model import EvidenceManifest
+from checker.policy.model import Policy
 
 UNREADABLE_CODES = frozenset(
     {
@@ -133,16 +135,16 @@ def _kind(data: dict[str, object]) -> str | None:
 
 
 def _cross_check(
-    policies: list[tuple[str, object]], manifests: list[tuple[str, object]]
+    policies: list[tuple[str, Policy]], manifests: list[tuple[str, EvidenceManifest]]
 ) -> list[Problem]:
     """When policies and evidence are linted together: evals and safeguards they share."""
     if not policies or not manifests:
         return []
-    evals = {r.eval for _, m in manifests for r in m.runs}  # type: ignore[attr-defined]
+    evals = {r.eval for _, m in manifests for r in m.runs}
     out = []
     for name, policy in policies:
-        safeguards = {s.id for s in policy.safeguards}  # type: ignore[attr-defined]
-        for i, t in enumerate(policy.thresholds):  # type: ignore[attr-defined]
+        safeguards = {s.id for s in policy.safeguards}
+        for i, t in enumerate(policy.thresholds):
             for j, e in enumerate(t.evals):
                 if e not in evals:
                     out.append(
@@ -156,13 +158,13 @@ def _cross_check(
                         )
                     )
         for mname, m in manifests:
-            for k, a in enumerate(m.attestations):  # type: ignore[attr-defined]
+            for k, a in enumerate(m.attestations):
                 if a.safeguard not in safeguards:
                     out.append(
                         Problem(
                             "unknown-reference",
                             f"attestation names safeguard {a.safeguard!r}, which policy "
-                            f"{policy.metadata.id!r} does not define",  # type: ignore[attr-defined]
+                            f"{policy.metadata.id!r} does not define",
                             file=mname,
                             loc=("attestations", k, "safeguard"),
                             severity="warning",

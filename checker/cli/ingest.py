@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -155,7 +155,9 @@ def ingest(
     _summary(evidence, used, manifest, attempts)
 
 
-def _run_with_progress(run_ingest, fmt, sources, options, title):  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    run_ingest: Any, fmt: str, sources: list[Path], options: dict[str, Any], title: str | None
+) -> Any:
     total = 0
     for s in sources:
         with contextlib.suppress(OSError):

@@ -212,7 +212,6 @@ def report(
     Exit codes: **0** written, **2** bad input (an unreadable or invalid JSON, a key problem).
 
     Example:
-
         rspcheck report determination.json --pdf determination.pdf --p12 signer.p12
 
         rspcheck report d.json --pdf d.pdf --sign-key k.pem --sign-cert c.pem --passphrase-env PASS

@@ -88,7 +88,6 @@ def verify(
     named with its code, see docs/errors.md); **2** bad usage or unreadable files.
 
     Example:
-
         rspcheck verify determination.pdf --trust org-root.pem --policy rsp.yaml -e evals.jsonl
     """
     from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems

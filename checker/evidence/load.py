@@ -11,13 +11,14 @@ read here (:func:`load_manifest`); the other kinds by the ingest readers
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from checker.errors import Problem, ProblemCollector, RspcheckError, did_you_mean
 from checker.evidence.attempts import read_attempts
-from checker.evidence.model import AttemptTable, Evidence, EvidenceManifest
+from checker.evidence.model import AttemptTable, EvalRun, Evidence, EvidenceManifest, ModelInfo
 from checker.files.document import Document, load_document, sha256_file
 from checker.files.sniff import EvidenceKind, sniff_or_raise
 from checker.files.validation import validate
@@ -127,7 +128,11 @@ def load_manifest(path: str | Path) -> Evidence:
 def check_manifest(manifest: EvidenceManifest, doc: Document) -> list[Problem]:
     """Unique ids and references between models and runs."""
     out = []
-    for section, items in (("models", manifest.models), ("runs", manifest.runs)):
+    sections: tuple[tuple[str, Sequence[ModelInfo | EvalRun]], ...] = (
+        ("models", manifest.models),
+        ("runs", manifest.runs),
+    )
+    for section, items in sections:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
@@ -180,10 +185,10 @@ def check_attempts_against_runs(
         )
     if len(attempts):
         key = np.stack([attempts.run, attempts.task, attempts.attempt], axis=1)
-        _, first, counts = np.unique(key, axis=0, return_index=True, return_counts=True)
-        dup = np.flatnonzero(counts > 1)
+        _, firsts, repeats = np.unique(key, axis=0, return_index=True, return_counts=True)
+        dup = np.flatnonzero(repeats > 1)
         if dup.size:
-            row = int(first[dup[0]])
+            row = int(firsts[dup[0]])
             again = int(np.flatnonzero((key == key[row]).all(axis=1))[1])
             file, line = attempts.locate(again)
             where = ""
@@ -195,7 +200,7 @@ def check_attempts_against_runs(
             problems.append(
                 Problem(
                     "attempt-duplicate",
-                    f"{int((counts[dup] - 1).sum()):,} attempt records repeat a (run, task, "
+                    f"{int((repeats[dup] - 1).sum()):,} attempt records repeat a (run, task, "
                     f"attempt) key, e.g. run {attempts.run_ids[attempts.run[row]]!r}, task "
                     f"{attempts.task_ids[attempts.task[row]]!r}, attempt "
                     f"{int(attempts.attempt[row])}{where}",
@@ -280,9 +285,7 @@ def merge_evidence(parts: list[Evidence]) -> Evidence:
     )
 
 
-def load_many(
-    paths: list[str | Path] | tuple[str | Path, ...], *, workers: int | None = None
-) -> Evidence:
+def load_many(paths: Sequence[str | Path], *, workers: int | None = None) -> Evidence:
     """Load several evidence files (manifests or eval logs) and merge them: the same result as
     ``merge_evidence([load_evidence(p) for p in paths])``, sooner.
 
@@ -295,9 +298,9 @@ def load_many(
     """
     from checker.files.workers import gc_paused, map_ordered, pool_size
 
-    paths = [Path(p) for p in paths]
-    n = pool_size(paths, workers)
+    files = [Path(p) for p in paths]
+    n = pool_size(files, workers)
     with gc_paused():
         if n <= 1:
-            return merge_evidence([load_evidence(p) for p in paths])
-        return merge_evidence(map_ordered(load_evidence, paths, n))
+            return merge_evidence([load_evidence(p) for p in files])
+        return merge_evidence(map_ordered(load_evidence, files, n))

@@ -22,10 +22,12 @@ Spend conventions (what ingesters must produce):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pydantic import Field, model_validator
 
 from checker.budget import NonNegativeFloat, PriceTable, Strict
@@ -269,10 +271,10 @@ class AttemptTable:
         cls,
         run: list[str] | np.ndarray,
         task: list[str] | np.ndarray,
-        score: np.ndarray,
-        attempt: np.ndarray | None = None,
-        spend: dict[str, np.ndarray] | None = None,
-        limit_hit: np.ndarray | None = None,
+        score: ArrayLike,
+        attempt: ArrayLike | None = None,
+        spend: Mapping[str, ArrayLike] | None = None,
+        limit_hit: ArrayLike | None = None,
         sources: tuple[str, ...] = (),
         origin: np.ndarray | None = None,
     ) -> AttemptTable:
@@ -399,9 +401,9 @@ def _stacked_origins(tables: list[AttemptTable]) -> dict[str, np.ndarray | None]
         return {"origin": None, "source": None}
     offsets = np.cumsum([0, *(len(t.sources) for t in tables[:-1])])
     return {
-        "origin": np.concatenate([t.origin for t in tables]),  # type: ignore[misc]
+        "origin": np.concatenate([t.origin for t in tables]),
         "source": np.concatenate(
-            [t.source + off for t, off in zip(tables, offsets, strict=True)]  # type: ignore[operator]
+            [t.source + off for t, off in zip(tables, offsets, strict=True)]
         ).astype(np.int32, copy=False),
     }
 

@@ -21,7 +21,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 import pydantic_core
 import zstandard
@@ -248,7 +248,10 @@ def _decompress(method: int, source: _Bounded) -> Iterator[bytes]:
     """Decompressed pieces of at most :data:`OUT` bytes."""
     if method == ZSTD_METHOD:
         reader = zstandard.ZstdDecompressor().stream_reader(
-            source, read_size=CHUNK, read_across_frames=True, closefd=False
+            cast(IO[bytes], source),  # _Bounded has the read() a stream reader calls
+            read_size=CHUNK,
+            read_across_frames=True,
+            closefd=False,
         )
         while out := reader.read(OUT):
             yield out
