@@ -328,7 +328,7 @@ def story(det: Determination) -> list[str]:
         cov = t.coverage
         codes = {r.code for r in t.reasons}
         if t.state == "indeterminate" and "repeated-sampling-uncovered" in codes:
-            out.append(_sampling_uncovered(t, str(det.settings.get("indeterminate_as", "crossed"))))
+            out.append(_sampling_uncovered(t, det.settings.indeterminate_as))
         elif t.state == "indeterminate" and cov.uncovered > 0:
             # modelled repeated sampling can be "extrapolated" below the largest evaluated spend
             reach = max(v for v in (cov.extrapolation_max, cov.evidence_max, 0.0) if v is not None)

@@ -98,8 +98,8 @@ def render_part(
     graph = charts.relation_graph(det) if part.front else None
     states = Counter(t.state for t in det.thresholds)
     verdict = VERDICT_TEXT[det.gate.result]
-    policy_title = det.policy.get("title") or det.policy.get("id") or "policy"
-    version = det.policy.get("version")
+    policy_title = det.policy.title or det.policy.id or "policy"
+    version = det.policy.version
     model_label = det.model_name or det.model
     ctx = {
         "det": det,
@@ -139,7 +139,7 @@ def render_part(
                     "rspcheck",
                     "determination",
                     "frontier safety",
-                    str(det.policy.get("id") or ""),
+                    det.policy.id,
                     det.model,
                     det.gate.result,
                     *(t.id for t in det.thresholds[:20]),
@@ -149,7 +149,7 @@ def render_part(
         "subject": f"{verdict}: {det.model} against {policy_title}"
         + (f" v{version}" if version else "")
         + f", as of {det.as_of.isoformat()}",
-        "settings": sorted(det.settings.items()),
+        "settings": sorted(det.settings.model_dump().items()),
         "actors": det.actors,
         "unmet_by_threshold": _group_unmet(det),
     }
@@ -204,7 +204,8 @@ def _threshold_weight(t: ThresholdResult) -> float:
 
 
 def _back_weight(det: Determination) -> float:
-    rows = len(det.inputs) + len(det.settings) + len(det.caveats) + len(det.warnings)
+    settings = len(type(det.settings).model_fields)
+    rows = len(det.inputs) + settings + len(det.caveats) + len(det.warnings)
     return 1.0 + 1.0 * len(det.comparisons) + 0.03 * rows
 
 
