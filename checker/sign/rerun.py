@@ -1,4 +1,4 @@
-"""Re-running a recorded determination from its inputs (``rspcheck verify --rerun``).
+"""Re-running a recorded determination from its inputs (``verify_pdf(rerun_with=...)``).
 
 The determination records everything that decides its numbers besides the input files: the
 model, the seed, the as-of date, the replicates and the comparison model. Re-running with them
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,21 @@ MAX_DIFFERENCES = 10
 
 
 def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]) -> str:
-    """The determination JSON recomputed from the inputs with the recorded settings."""
+    """The determination JSON recomputed from the inputs with the recorded settings.
+
+    Args:
+        determination: The recorded determination, as parsed JSON.
+        policy_path: The policy file it was made from.
+        evidence_paths: The evidence files it was made from.
+
+    Returns:
+        The recomputed determination's canonical JSON.
+
+    Raises:
+        RspcheckError: an input cannot be loaded or evaluated.
+        KeyError: the determination lacks the seed or the as-of date.
+        ValueError: its as-of date or seed is malformed.
+    """
     from checker.engine.evaluate import evaluate
     from checker.evidence.load import load_many
     from checker.policy.load import load_policy
@@ -39,10 +54,20 @@ def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list
     return det.to_json()
 
 
-def rerun_hook(
+def rerun_differences(
     determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]
 ) -> list[Problem]:
-    """One ``rerun-mismatch`` problem per difference (at most ten), or [] when identical."""
+    """Re-run ``determination`` and say where the result differs from the recorded one.
+
+    Args:
+        determination: The recorded determination, as parsed JSON.
+        policy_path: The policy file it was made from.
+        evidence_paths: The evidence files it was made from.
+
+    Returns:
+        One ``rerun-mismatch`` problem per difference (at most ten), the problems loading the
+        inputs raised, or [] when the result is the same.
+    """
     try:
         fresh = json.loads(rerun(determination, policy_path, evidence_paths))
     except RspcheckError as err:
@@ -74,7 +99,7 @@ def rerun_hook(
     ]
 
 
-def _differences(a: Any, b: Any, path: tuple[str, ...]):
+def _differences(a: Any, b: Any, path: tuple[str, ...]) -> Iterator[tuple[str, Any, Any]]:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             if key == "inputs":  # digests are checked separately, names may differ by path
