@@ -429,7 +429,8 @@ def parse_determination(data: bytes) -> dict[str, Any]:
     ``"kind": "rspcheck-determination"``; ``inputs``, if present, a list of objects with
     ``name`` and a 64-hex ``sha256``).
 
-    :raises RspcheckError: ``not-a-determination`` saying what is wrong.
+    Raises:
+        RspcheckError: ``not-a-determination`` saying what is wrong.
     """
 
     def bad(msg: str, loc: tuple[str | int, ...] = ()) -> RspcheckError:
@@ -470,8 +471,9 @@ def _is_hex(s: str) -> bool:
 def load_determination(path: str | Path) -> tuple[Determination, bool]:
     """Read and validate a determination JSON; also whether its bytes are already canonical.
 
-    :raises RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
-        (with the first problems pydantic found, located by key path).
+    Raises:
+        RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
+            (with the first problems pydantic found, located by key path).
     """
     try:
         raw = Path(path).read_bytes()

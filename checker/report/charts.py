@@ -523,9 +523,10 @@ def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | N
     (each from its range's start to its end); otherwise each bar is drawn over its own range
     scaled to the same width, with the range printed beside it.
 
-    :param thresholds: The thresholds to draw (default: all of ``det``'s; see
-        :func:`coverage_charts` for a report's page-sized charts). The axis is ``det``'s
-        whole: charts of some of its thresholds line up with each other.
+    Args:
+        thresholds: The thresholds to draw (default: all of ``det``'s; see
+            :func:`coverage_charts` for a report's page-sized charts). The axis is ``det``'s
+            whole: charts of some of its thresholds line up with each other.
     """
     ts = list(det.thresholds if thresholds is None else thresholds)
     axes_used = {t.axis for t in det.thresholds}

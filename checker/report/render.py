@@ -60,9 +60,10 @@ def render_determination(
 ) -> str:
     """The report's HTML, whole (charts inlined as data URIs; no external resources).
 
-    :param signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
-        for an unsigned report, which says so.
-    :param dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
+    Args:
+        signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
+            for an unsigned report, which says so.
+        dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
     """
     return render_part(det, Part.whole(det), signer_label=signer_label, dev_key=dev_key)
 
