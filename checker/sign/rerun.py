@@ -7,12 +7,14 @@ must give the same JSON byte for byte; any difference is reported by where it is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic
+
+from checker.determination import Determination
 from checker.errors import Problem, RspcheckError
 
 MAX_DIFFERENCES = 10
@@ -31,25 +33,23 @@ def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list
 
     Raises:
         RspcheckError: an input cannot be loaded or evaluated.
-        KeyError: the determination lacks the seed or the as-of date.
-        ValueError: its as-of date or seed is malformed.
+        pydantic.ValidationError: the determination is not one this version's model reads.
     """
     from checker.engine.evaluate import evaluate
     from checker.evidence.load import load_many
     from checker.policy.load import load_policy
 
-    settings = determination.get("settings") or {}
-    as_of = dt.date.fromisoformat(str(determination["as_of"]))
-    loaded = load_policy(policy_path, today=as_of)
-    evidence = load_many(evidence_paths)
+    recorded = Determination.model_validate(determination)
+    loaded = load_policy(policy_path, today=recorded.as_of)
+    evidence = load_many(tuple(evidence_paths))
     det = evaluate(
         loaded,
         evidence,
-        model=determination.get("model"),
-        seed=int(determination["seed"]),
-        as_of=as_of,
-        replicates=settings.get("bootstrap_replicates"),
-        compare_with=settings.get("compare_with"),
+        model=recorded.model,
+        seed=recorded.seed,
+        as_of=recorded.as_of,
+        replicates=recorded.settings.bootstrap_replicates,
+        compare_with=recorded.settings.compare_with,
     )
     return det.to_json()
 
@@ -72,12 +72,16 @@ def rerun_differences(
         fresh = json.loads(rerun(determination, policy_path, evidence_paths))
     except RspcheckError as err:
         return list(err.problems)
-    except (KeyError, ValueError) as exc:
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(k) for k in first["loc"])
         return [
             Problem(
                 "rerun-mismatch",
-                f"the determination lacks what a re-run needs: {exc}",
-                hint="re-run needs the seed, as_of and settings the determination records",
+                f"the determination cannot be re-run: at {where}: {first['msg']} "
+                f"({exc.error_count()} problem(s))",
+                loc=tuple(str(k) for k in first["loc"]),
+                hint="a re-run needs a complete determination in the format this rspcheck reads",
             )
         ]
     if determination.get("tool_version") != fresh.get("tool_version"):

@@ -40,3 +40,10 @@ def test_another_seed_is_a_different_determination():
     det = recorded()
     det["seed"] = 12
     assert rerun_differences(det, POLICY, [EVIDENCE]) != []
+
+
+def test_an_incomplete_determination_cannot_be_rerun():
+    det = recorded()
+    del det["seed"]
+    problems = rerun_differences(det, POLICY, [EVIDENCE])
+    assert [(p.code, p.loc) for p in problems] == [("rerun-mismatch", ("seed",))]
