@@ -262,7 +262,9 @@ def _dev_signer(keys: Path) -> tuple[Any, Path, bool]:
         else:
             now = dt.datetime.now(dt.UTC)
             c = signer.signing_cert
-            if c.not_valid_before <= now <= c.not_valid_after - dt.timedelta(days=1):
+            if c is not None and c.not_valid_before <= now <= c.not_valid_after - dt.timedelta(
+                days=1
+            ):
                 return signer, root, False
     from checker.sign.keys import make_dev_ca
 

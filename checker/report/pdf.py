@@ -113,10 +113,10 @@ def html_to_pdf(
     names = [a.name for a in atts]
     if len(set(names)) != len(names):
         raise RspcheckError.one("duplicate-id", f"two attachments share a name: {names}")
-    builds = [html] if isinstance(html, str) else list(html)
-    if not builds:
+    given = [html] if isinstance(html, str) else list(html)
+    if not given:
         raise RspcheckError.one("invalid-value", "html_to_pdf needs a document or its parts")
-    builds = [(lambda text=b: text) if isinstance(b, str) else b for b in builds]
+    builds = [_constant(b) if isinstance(b, str) else b for b in given]
 
     import weasyprint  # lazy: ~1.5 s to import
 
@@ -173,6 +173,11 @@ def html_to_pdf(
         )
     pdfs = parts.render(builds, layout, write, workers=parts.workers_for(len(builds)))
     return parts.join(pdfs)
+
+
+def _constant(text: str) -> Callable[[], str]:
+    """A part's build function for HTML that is already written."""
+    return lambda: text
 
 
 def determination_pdf(

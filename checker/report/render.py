@@ -31,7 +31,7 @@ from checker.budget import format_budget
 from checker.errors import RspcheckError
 
 if TYPE_CHECKING:
-    from checker.determination import Determination, ThresholdResult
+    from checker.determination import Determination, PriceUse, ThresholdResult
 
 TEMPLATE = "determination.html.j2"
 
@@ -178,7 +178,8 @@ def plan_parts(det: Determination) -> list[Part]:
     weights[-1] += _back_weight(det)
     count = 4 if sum(weights) >= FOUR_PARTS_FROM else 2
     target = sum(weights) / count
-    cuts, acc = [], 0.0
+    cuts: list[int] = []
+    acc = 0.0
     for i, w in enumerate(weights[:-1]):
         acc += w
         # a section goes to the part its middle falls in
@@ -380,19 +381,21 @@ def _group_unmet(det: Determination) -> dict[str, list[Any]]:
 def _price_groups(det: Determination) -> list[dict[str, object]]:
     """Runs priced the same way, one row each: a release prices hundreds of runs with a handful
     of tables, and a row per run would be pages nobody reads (the JSON keeps every run)."""
-    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    first: dict[tuple[object, ...], PriceUse] = {}
+    runs: dict[tuple[object, ...], list[str]] = {}
+    attempts: dict[tuple[object, ...], int] = {}
     for p in det.prices:
         key = (p.method, p.price_effective, p.usd_per_mtok)
-        g = groups.setdefault(
-            key,
-            {
-                "method": p.method,
-                "effective": p.price_effective,
-                "rates": p.usd_per_mtok,
-                "runs": [],
-                "attempts": 0,
-            },
-        )
-        g["runs"].append(p.run)  # type: ignore[union-attr]
-        g["attempts"] = int(g["attempts"]) + p.attempts_priced  # type: ignore[call-overload]
-    return list(groups.values())
+        first.setdefault(key, p)
+        runs.setdefault(key, []).append(p.run)
+        attempts[key] = attempts.get(key, 0) + p.attempts_priced
+    return [
+        {
+            "method": p.method,
+            "effective": p.price_effective,
+            "rates": p.usd_per_mtok,
+            "runs": runs[key],
+            "attempts": attempts[key],
+        }
+        for key, p in first.items()
+    ]

@@ -19,6 +19,7 @@ from checker.sign.keys import is_dev_certificate, signer_name
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
+    from pyhanko.sign.timestamps import TimeStamper
 
     from checker.determination import Determination
 
@@ -35,7 +36,7 @@ def sign_pdf(
     reason: str,
     location: str,
     timestamp_url: str | None = None,
-    timestamper: object | None = None,
+    timestamper: TimeStamper | None = None,
 ) -> bytes:
     """Return ``pdf_bytes`` with an invisible PAdES signature appended.
 

@@ -864,8 +864,8 @@ def verify_pdf(
     files = _labelled(inputs)
     if rerun_with is not None:
         policy, evidence = rerun_with
-        for p in (policy, *evidence):
-            files.setdefault(str(p), Path(p))
+        for path in (policy, *evidence):
+            files.setdefault(str(path), Path(path))
     sig = verify_signature(
         pdf_bytes, trust_roots, validation_time=validation_time, allow_dev_key=allow_dev_key
     )
