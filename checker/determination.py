@@ -425,9 +425,18 @@ class Determination(Out):
 
 
 def parse_determination(data: bytes) -> dict[str, Any]:
-    """Parse ``determination.json`` bytes and check the contract (a JSON object with
-    ``"kind": "rspcheck-determination"``; ``inputs``, if present, a list of objects with
-    ``name`` and a 64-hex ``sha256``).
+    """Parse ``determination.json`` bytes and check the contract a signed PDF's attachment meets.
+
+    The contract is deliberately smaller than :class:`Determination`, so that a determination
+    another rspcheck version wrote still verifies: a JSON object whose ``kind`` is
+    :data:`DETERMINATION_KIND`, and ``inputs``, if present, a list of objects with ``name``
+    and a 64-hex ``sha256`` (what :func:`checker.sign.verify.match_inputs` compares).
+
+    Args:
+        data: The attachment's bytes.
+
+    Returns:
+        The parsed JSON object.
 
     Raises:
         RspcheckError: ``not-a-determination`` saying what is wrong.
@@ -470,6 +479,12 @@ def _is_hex(s: str) -> bool:
 
 def load_determination(path: str | Path) -> tuple[Determination, bool]:
     """Read and validate a determination JSON; also whether its bytes are already canonical.
+
+    Args:
+        path: The JSON file (what ``rspcheck check --json`` writes).
+
+    Returns:
+        The determination, and whether the file is byte for byte its :meth:`~Determination.to_json`.
 
     Raises:
         RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``

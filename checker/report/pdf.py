@@ -192,7 +192,7 @@ def determination_pdf(
     with ``determination_json`` attached as ``determination.json`` (``/AFRelationship /Data``,
     ``application/json``).
 
-    The JSON must be a JSON object with ``"kind": "rspcheck-determination"`` (what
+    The JSON must meet :func:`checker.determination.parse_determination`'s contract (what
     :func:`checker.sign.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
     sha256, so the same determination and HTML always give the same bytes.
 
