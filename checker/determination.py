@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.errors import Problem, RspcheckError
 
-#: The value of the top-level ``"kind"`` key that marks a JSON object as a determination.
-DETERMINATION_KIND = "rspcheck-determination"
+#: The type of the top-level ``"kind"`` key that marks a JSON object as a determination.
+DeterminationKind = Literal["rspcheck-determination"]
+#: Its one value (spelled once, in :data:`DeterminationKind`).
+DETERMINATION_KIND: Final[DeterminationKind] = get_args(DeterminationKind)[0]
 #: The attachment name a determination PDF carries its JSON under.
 DETERMINATION_NAME = "determination.json"
 
@@ -336,10 +338,46 @@ class ComparisonResult(Out):
     """One-paragraph reading."""
 
 
+class PolicyRef(Out):
+    """Which policy (and which version of it) the determination applied."""
+
+    id: str
+    """Policy id."""
+    title: str
+    """Policy title."""
+    version: str
+    """The policy's version, as the policy states it."""
+    effective: dt.date
+    """Date from which that version applies."""
+
+
+class DecisionSettings(Out):
+    """The policy's decision settings in force (after command-line overrides)."""
+
+    max_extrapolation_oom: float
+    """How far beyond the largest evaluated budget a curve may be extrapolated (OOM)."""
+    max_attempts_extrapolation_oom: float
+    """How far beyond the attempts drawn per task pass@k may be extrapolated (OOM)."""
+    bootstrap_replicates: int
+    """Bootstrap replicates."""
+    repeated_sampling: Literal["none", "oracle", "majority"]
+    """Credit for repeated sampling: none, best-of-k with an oracle verifier, majority vote."""
+    parallel_attempts: bool
+    """On the seconds axis, k attempts run in parallel cost the time of one."""
+    indeterminate_as: Literal["crossed", "block"]
+    """How the gate treats an indeterminate threshold."""
+    pricing: Literal["list-price-at-eval-date", "fixed"]
+    """The pricing convention."""
+    price_fall_per_year: float | None
+    """Expected yearly factor by which the cost of a fixed score falls (None: not stated)."""
+    compare_with: str | None
+    """The model compared with (None: no comparison asked)."""
+
+
 class Determination(Out):
     """A determination of one model against one policy."""
 
-    kind: Literal["rspcheck-determination"] = DETERMINATION_KIND
+    kind: DeterminationKind = DETERMINATION_KIND
     """Marks the JSON as an rspcheck determination."""
     format_version: Literal[1] = 1
     """Version of this format."""
@@ -349,7 +387,7 @@ class Determination(Out):
     """Bootstrap seed (same inputs and seed give the same JSON byte for byte)."""
     as_of: dt.date
     """Date attestations, waivers and price tables were judged at."""
-    policy: dict[str, str | None]
+    policy: PolicyRef
     """Policy id, title, version, effective date."""
     model: str
     """Model id evaluated."""
@@ -357,7 +395,7 @@ class Determination(Out):
     """Human model name."""
     confidence: float
     """One-sided confidence level of the bounds."""
-    settings: dict[str, float | int | str | bool | None]
+    settings: DecisionSettings
     """Decision settings in force (extrapolation cap, replicates, repeated sampling...)."""
     inputs: list[InputFile]
     """Files used, with digests."""
@@ -387,11 +425,21 @@ class Determination(Out):
 
 
 def parse_determination(data: bytes) -> dict[str, Any]:
-    """Parse ``determination.json`` bytes and check the contract (a JSON object with
-    ``"kind": "rspcheck-determination"``; ``inputs``, if present, a list of objects with
-    ``name`` and a 64-hex ``sha256``).
+    """Parse ``determination.json`` bytes and check the contract a signed PDF's attachment meets.
 
-    :raises RspcheckError: ``not-a-determination`` saying what is wrong.
+    The contract is deliberately smaller than :class:`Determination`, so that a determination
+    another rspcheck version wrote still verifies: a JSON object whose ``kind`` is
+    :data:`DETERMINATION_KIND`, and ``inputs``, if present, a list of objects with ``name``
+    and a 64-hex ``sha256`` (what :func:`checker.sign.verify.match_inputs` compares).
+
+    Args:
+        data: The attachment's bytes.
+
+    Returns:
+        The parsed JSON object.
+
+    Raises:
+        RspcheckError: ``not-a-determination`` saying what is wrong.
     """
 
     def bad(msg: str, loc: tuple[str | int, ...] = ()) -> RspcheckError:
@@ -432,8 +480,15 @@ def _is_hex(s: str) -> bool:
 def load_determination(path: str | Path) -> tuple[Determination, bool]:
     """Read and validate a determination JSON; also whether its bytes are already canonical.
 
-    :raises RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
-        (with the first problems pydantic found, located by key path).
+    Args:
+        path: The JSON file (what ``rspcheck check --json`` writes).
+
+    Returns:
+        The determination, and whether the file is byte for byte its :meth:`~Determination.to_json`.
+
+    Raises:
+        RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
+            (with the first problems pydantic found, located by key path).
     """
     try:
         raw = Path(path).read_bytes()

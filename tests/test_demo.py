@@ -50,7 +50,7 @@ def test_pdf_verifies_and_carries_the_json(demo_run: tuple[Path, str]) -> None:
     roots = load_certificates(out / "keys" / "dev-root.pem")
     report = verify_pdf(pdf, roots, allow_dev_key=True)
     assert report.ok, report.summary()
-    assert report.dev_key is True
+    assert report.signature.dev_key is True
     assert report.determination == (out / "determination.json").read_bytes()
     # a development key is refused unless allowed: hence the flag in the printed command
     assert not verify_pdf(pdf, roots).ok

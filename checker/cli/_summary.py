@@ -16,7 +16,7 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
     """Print the per-threshold table, the gate and what is unmet."""
     console = console or Console()
     table = Table(
-        title=f"{det.policy['title']} v{det.policy['version']} — model {det.model}",
+        title=f"{det.policy.title} v{det.policy.version} — model {det.model}",
         title_justify="left",
     )
     for col in ("threshold", "state", "basis", "crossing budget", "coverage d/e/u", "note"):

@@ -111,8 +111,9 @@ class SigningOptions:
     def load_signer(self) -> Any:
         """The pyHanko signer, or ``None`` when no key was given.
 
-        :raises RspcheckError: bad combinations (``invalid-value``, ``missing-key``) and
-            whatever loading the key raises; never with the passphrase in it.
+        Raises:
+            RspcheckError: bad combinations (``invalid-value``, ``missing-key``) and
+                whatever loading the key raises; never with the passphrase in it.
         """
         from checker.errors import RspcheckError
         from checker.sign.keys import load_signer, load_signer_p12, read_passphrase
@@ -153,7 +154,8 @@ class SigningOptions:
 def write_pdf(det: Determination, out: Path, signer: Any, options: SigningOptions) -> None:
     """Render (and sign) ``det`` into ``out``; say what was written on stderr.
 
-    :raises RspcheckError: rendering or signing failed, or ``out`` cannot be written.
+    Raises:
+        RspcheckError: rendering or signing failed, or ``out`` cannot be written.
     """
     from checker.errors import RspcheckError
     from checker.report.render import render_pdf

@@ -1,10 +1,12 @@
-"""``rspcheck verify``: check a signed determination PDF, its inputs, and (later) re-run it."""
+"""``rspcheck verify``: print what :func:`checker.sign.verify.verify_pdf` finds, exit with its
+verdict."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -91,16 +93,15 @@ def verify(
         rspcheck verify determination.pdf --trust org-root.pem --policy rsp.yaml -e evals.jsonl
     """
     from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems
-    from checker.errors import Problem, RspcheckError
+    from checker.errors import RspcheckError
+    from checker.sign.keys import load_certificates
+    from checker.sign.verify import verify_pdf
 
     evidence = evidence or []
+    files = [*([policy] if policy is not None else []), *evidence]
     try:
         when = _parse_time(at)
-        roots = []
-        from checker.sign.keys import load_certificates
-
-        for path in trust:
-            roots.extend(load_certificates(path))
+        roots = [cert for path in trust for cert in load_certificates(path)]
         try:
             pdf_bytes = file.read_bytes()
         except OSError as exc:
@@ -113,86 +114,50 @@ def verify(
                 "--rerun needs --policy and at least one --evidence",
                 hint="give the same inputs the determination was made from",
             )
+        report = verify_pdf(
+            pdf_bytes,
+            roots,
+            inputs=files,
+            rerun_with=(policy, evidence) if rerun and policy is not None else None,
+            validation_time=when,
+            allow_dev_key=allow_dev_key,
+            name=str(file),
+        )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
-    from checker.sign.verify import match_inputs, verify_pdf
-
-    report = verify_pdf(pdf_bytes, roots, validation_time=when, allow_dev_key=allow_dev_key)
-    det = report.determination_dict()
-    files: dict[str, Path] = {}
-    if policy is not None:
-        files[str(policy)] = policy
-    for e in evidence:
-        files[str(e)] = e
-    input_checks = match_inputs(det, files) if det is not None and files else []
-
-    extra: list[Problem] = [p for c in input_checks if (p := c.problem()) is not None]
-    if files and det is None:
-        extra.append(
-            Problem(
-                "not-a-determination",
-                "the input files cannot be checked: the PDF holds no valid determination",
-            )
-        )
-    rerun_failures: list[Problem] | None = None
-    if rerun:
-        rerun_failures = (
-            _run_rerun(det, policy, evidence) if det is not None and policy is not None else []
-        )
-        extra.extend(rerun_failures)
-
-    import dataclasses
-
-    failures = [
-        p if p.file else dataclasses.replace(p, file=str(file)) for p in report.failures
-    ] + extra
-    ok = report.ok and not extra
-
+    # the extracted JSON is what the signer vouched for: written when the signature holds,
+    # even if an input file differs
     wrote: str | None = None
-    if json_out is not None and report.ok and report.determination is not None:
+    if json_out is not None and report.signature.ok and report.determination is not None:
         json_out.write_bytes(report.determination)
         wrote = str(json_out)
 
     if fmt is OutputFormat.json:
         import json
 
-        doc: dict[str, Any] = {
-            "ok": ok,
-            "file": str(file),
-            "signature": report.to_dict(),
-            "inputs": [_input_dict(c) for c in input_checks],
-            "rerun": None if rerun_failures is None else {"ok": not rerun_failures},
-            "failures": [p.to_dict() for p in failures],
-            "determination_written_to": wrote,
-        }
+        doc = {**report.to_dict(), "determination_written_to": wrote}
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
     else:
         mark = _marks()
         typer.echo(f"{file}")
         for passed, line in report.checks():
             typer.echo(f"  {mark[passed]} {line}")
-        for c in input_checks:
-            typer.echo(f"  {mark[c.ok]} {c.line()}")
-        if rerun_failures is not None:
-            typer.echo(f"  {mark[not rerun_failures]} re-run gives the recorded result")
         if wrote:
             typer.echo(f"  determination.json written to {wrote}")
         elif json_out is not None:
             typer.echo("  determination.json NOT written: the signature checks failed", err=True)
-        if ok:
-            typer.echo(f"OK: {report.summary().removeprefix('OK: ')}")
+        if report.ok:
+            typer.echo(report.summary())
         else:
-            typer.echo(f"FAILED: {len(failures)} check(s) failed")
-            print_problems(RspcheckError(failures))
-    if not ok:
+            typer.echo(f"FAILED: {len(report.failures)} check(s) failed")
+            print_problems(RspcheckError(list(report.failures)))
+    if not report.ok:
         raise typer.Exit(EXIT_VERIFY_FAILED)
 
 
-def _parse_time(at: str | None) -> Any:
-    import datetime as dt
-
+def _parse_time(at: str | None) -> dt.datetime | None:
     from checker.errors import RspcheckError
 
     if at is None:
@@ -217,44 +182,3 @@ def _marks() -> dict[bool | None, str]:
     except (UnicodeEncodeError, LookupError):
         return {True: "OK  ", False: "FAIL", None: "    "}
     return {True: "✓", False: "✗", None: "·"}
-
-
-def _input_dict(c: Any) -> dict[str, Any]:
-    return {
-        "file": c.label,
-        "status": c.status,
-        "sha256": c.actual_sha256,
-        "recorded_name": c.recorded_name,
-        "recorded_role": c.recorded_role,
-        "recorded_sha256": c.recorded_sha256,
-        "matched_by": c.matched_by,
-    }
-
-
-# -- re-run hook ---------------------------------------------------------------------------
-# HOOK (owned by the engine): ``checker.sign.rerun.rerun_hook(determination: dict,
-# policy_path: Path, evidence_paths: list[Path]) -> list[checker.errors.Problem]`` recomputes
-# the determination from the inputs and returns one Problem (code ``rerun-mismatch``) per
-# difference, or [] when the result is the same. Until that module exists, --rerun reports
-# ``rerun-unavailable``.
-
-
-def _run_rerun(det: dict[str, Any], policy: Path, evidence: list[Path]) -> list[Any]:
-    from checker.errors import Problem
-
-    try:
-        from checker.sign.rerun import rerun_hook  # type: ignore[import-not-found]
-    except ImportError as exc:  # no module yet, or no rerun_hook in it
-        if isinstance(exc, ModuleNotFoundError) and exc.name not in (
-            "checker.sign.rerun",
-            "checker.engine",
-        ):
-            raise  # a dependency of the engine is missing: a real bug, show it
-        return [
-            Problem(
-                "rerun-unavailable",
-                "re-running determinations is not available in this build of rspcheck",
-                hint="drop --rerun; the signature and input digests are still checked",
-            )
-        ]
-    return list(rerun_hook(det, policy, list(evidence)))

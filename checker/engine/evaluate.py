@@ -12,8 +12,10 @@ import numpy as np
 from checker import __version__
 from checker.determination import (
     ActorRef,
+    DecisionSettings,
     Determination,
     InputFile,
+    PolicyRef,
     PriceUse,
     RelationRef,
 )
@@ -152,26 +154,26 @@ def evaluate(
         tool_version=__version__,
         seed=seed,
         as_of=as_of,
-        policy={
-            "id": pol.metadata.id,
-            "title": pol.metadata.title,
-            "version": pol.metadata.version,
-            "effective": pol.metadata.effective.isoformat(),
-        },
+        policy=PolicyRef(
+            id=pol.metadata.id,
+            title=pol.metadata.title,
+            version=pol.metadata.version,
+            effective=pol.metadata.effective,
+        ),
         model=model_id,
         model_name=model_info.name if model_info else None,
         confidence=d.confidence,
-        settings={
-            "max_extrapolation_oom": d.max_extrapolation_oom,
-            "max_attempts_extrapolation_oom": d.max_attempts_extrapolation_oom,
-            "bootstrap_replicates": d.bootstrap_replicates,
-            "repeated_sampling": d.repeated_sampling,
-            "parallel_attempts": d.parallel_attempts,
-            "indeterminate_as": d.indeterminate_as,
-            "pricing": d.pricing.convention,
-            "price_fall_per_year": d.price_fall_per_year,
-            "compare_with": compare_with,
-        },
+        settings=DecisionSettings(
+            max_extrapolation_oom=d.max_extrapolation_oom,
+            max_attempts_extrapolation_oom=d.max_attempts_extrapolation_oom,
+            bootstrap_replicates=d.bootstrap_replicates,
+            repeated_sampling=d.repeated_sampling,
+            parallel_attempts=d.parallel_attempts,
+            indeterminate_as=d.indeterminate_as,
+            pricing=d.pricing.convention,
+            price_fall_per_year=d.price_fall_per_year,
+            compare_with=compare_with,
+        ),
         inputs=inputs,
         actors=[
             ActorRef(

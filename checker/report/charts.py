@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from checker.budget import format_budget
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from checker.determination import (
         ActorRef,
         ComparisonResult,
@@ -41,7 +43,7 @@ STATE_COLOURS = {"crossed": "#b3261e", "not_crossed": "#1b7f3b", "indeterminate"
 SAFEGUARD_OK = "#1b7f3b"
 SAFEGUARD_UNMET = "#b3261e"
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "rspcheck",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -414,15 +416,15 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
 
         # actor budgets and the range ends
         ymark = 0.985
-        for a in actors:
-            b = a.budgets.get(t.axis)
-            if b is None or not (xlim[0] < b < xlim[1]):
+        for actor in actors:
+            spend = actor.budgets.get(t.axis)
+            if spend is None or not (xlim[0] < spend < xlim[1]):
                 continue
-            ax.axvline(b, color=MUTED, lw=0.7, ls=(0, (1, 2)), zorder=2)
+            ax.axvline(spend, color=MUTED, lw=0.7, ls=(0, (1, 2)), zorder=2)
             ax.text(
-                b,
+                spend,
                 ymark,
-                " " + _tex(a.title or a.id) + (" *" if a.assumption else ""),
+                " " + _tex(actor.title or actor.id) + (" *" if actor.assumption else ""),
                 rotation=90,
                 ha="right",
                 va="top",
@@ -523,9 +525,10 @@ def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | N
     (each from its range's start to its end); otherwise each bar is drawn over its own range
     scaled to the same width, with the range printed beside it.
 
-    :param thresholds: The thresholds to draw (default: all of ``det``'s; see
-        :func:`coverage_charts` for a report's page-sized charts). The axis is ``det``'s
-        whole: charts of some of its thresholds line up with each other.
+    Args:
+        thresholds: The thresholds to draw (default: all of ``det``'s; see
+            :func:`coverage_charts` for a report's page-sized charts). The axis is ``det``'s
+            whole: charts of some of its thresholds line up with each other.
     """
     ts = list(det.thresholds if thresholds is None else thresholds)
     axes_used = {t.axis for t in det.thresholds}

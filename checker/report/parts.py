@@ -109,12 +109,13 @@ def render(
 ) -> list[bytes]:
     """Lay out and write the parts of one document; return each part's PDF, in order.
 
-    :param builds: One function per part returning its HTML, called in the process that lays
-        that part out (so charts are drawn in parallel too).
-    :param layout: HTML → a WeasyPrint ``Document`` (``HTML(...).render()``).
-    :param write: ``(document, part index)`` → PDF bytes (``document.write_pdf(...)``).
-    :param workers: Processes to use (see :func:`workers_for`); parts are dealt to them in
-        contiguous runs, the first run laid out in this process.
+    Args:
+        builds: One function per part returning its HTML, called in the process that lays
+            that part out (so charts are drawn in parallel too).
+        layout: HTML → a WeasyPrint ``Document`` (``HTML(...).render()``).
+        write: ``(document, part index)`` → PDF bytes (``document.write_pdf(...)``).
+        workers: Processes to use (see :func:`workers_for`); parts are dealt to them in
+            contiguous runs, the first run laid out in this process.
     """
     n = len(builds)
     if n == 0:

@@ -81,21 +81,24 @@ def html_to_pdf(
 ) -> bytes:
     """Render ``html`` to PDF/A-3b bytes with ``attachments`` as associated files.
 
-    :param html: The whole document, or its parts (see :data:`Html` and
-        :mod:`checker.report.parts`): parts are laid out in parallel where the machine allows,
-        numbered as one document (``counter(page)`` runs on, ``counter(pages)`` is the total)
-        and joined. Each part starts a new page. The first part's ``<title>`` and ``<meta
-        name=author|description|keywords|generator>`` become the PDF's metadata. The bytes
-        do not depend on how many processes did the work (``RSPCHECK_PDF_WORKERS``).
-    :param attachments: :class:`Attachment`\\ s or ``(name, data, description, mime)`` tuples.
-    :param created: The document's time (timezone-aware). It fixes every date in the file.
-    :param identifier: The file's ``/ID``: the same inputs with the same identifier give the
-        same bytes. :func:`determination_pdf` derives it from the JSON.
-    :param base_url: A local directory the HTML may load files from (relative URLs resolve
-        against it). ``None``: only ``data:`` URIs.
-    :raises RspcheckError: ``pdf-resource-blocked`` when the HTML asks for a URL outside what
-        is allowed; ``pdf-render-failed`` when WeasyPrint cannot render it; ``invalid-value``
-        for a naive ``created``, an empty identifier or a malformed attachment.
+    Args:
+        html: The whole document, or its parts (see :data:`Html` and
+            :mod:`checker.report.parts`): parts are laid out in parallel where the machine allows,
+            numbered as one document (``counter(page)`` runs on, ``counter(pages)`` is the total)
+            and joined. Each part starts a new page. The first part's ``<title>`` and ``<meta
+            name=author|description|keywords|generator>`` become the PDF's metadata. The bytes
+            do not depend on how many processes did the work (``RSPCHECK_PDF_WORKERS``).
+        attachments: :class:`Attachment`\\ s or ``(name, data, description, mime)`` tuples.
+        created: The document's time (timezone-aware). It fixes every date in the file.
+        identifier: The file's ``/ID``: the same inputs with the same identifier give the
+            same bytes. :func:`determination_pdf` derives it from the JSON.
+        base_url: A local directory the HTML may load files from (relative URLs resolve
+            against it). ``None``: only ``data:`` URIs.
+
+    Raises:
+        RspcheckError: ``pdf-resource-blocked`` when the HTML asks for a URL outside what
+            is allowed; ``pdf-render-failed`` when WeasyPrint cannot render it; ``invalid-value``
+            for a naive ``created``, an empty identifier or a malformed attachment.
     """
     if created.tzinfo is None or created.utcoffset() is None:
         raise RspcheckError.one(
@@ -110,10 +113,10 @@ def html_to_pdf(
     names = [a.name for a in atts]
     if len(set(names)) != len(names):
         raise RspcheckError.one("duplicate-id", f"two attachments share a name: {names}")
-    builds = [html] if isinstance(html, str) else list(html)
-    if not builds:
+    given = [html] if isinstance(html, str) else list(html)
+    if not given:
         raise RspcheckError.one("invalid-value", "html_to_pdf needs a document or its parts")
-    builds = [(lambda text=b: text) if isinstance(b, str) else b for b in builds]
+    builds = [_constant(b) if isinstance(b, str) else b for b in given]
 
     import weasyprint  # lazy: ~1.5 s to import
 
@@ -172,6 +175,11 @@ def html_to_pdf(
     return parts.join(pdfs)
 
 
+def _constant(text: str) -> Callable[[], str]:
+    """A part's build function for HTML that is already written."""
+    return lambda: text
+
+
 def determination_pdf(
     html: Html,
     determination_json: bytes,
@@ -184,12 +192,13 @@ def determination_pdf(
     with ``determination_json`` attached as ``determination.json`` (``/AFRelationship /Data``,
     ``application/json``).
 
-    The JSON must be a JSON object with ``"kind": "rspcheck-determination"`` (what
+    The JSON must meet :func:`checker.determination.parse_determination`'s contract (what
     :func:`checker.sign.verify.verify_pdf` requires). The ``/ID`` is derived from the JSON's
     sha256, so the same determination and HTML always give the same bytes.
 
-    :raises RspcheckError: ``not-a-determination`` when the JSON does not meet the contract,
-        plus whatever :func:`html_to_pdf` raises.
+    Raises:
+        RspcheckError: ``not-a-determination`` when the JSON does not meet the contract,
+            plus whatever :func:`html_to_pdf` raises.
     """
     parse_determination(determination_json)  # raises not-a-determination
     digest = hashlib.sha256(determination_json).digest()

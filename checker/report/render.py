@@ -31,7 +31,7 @@ from checker.budget import format_budget
 from checker.errors import RspcheckError
 
 if TYPE_CHECKING:
-    from checker.determination import Determination, ThresholdResult
+    from checker.determination import Determination, PriceUse, ThresholdResult
 
 TEMPLATE = "determination.html.j2"
 
@@ -60,9 +60,10 @@ def render_determination(
 ) -> str:
     """The report's HTML, whole (charts inlined as data URIs; no external resources).
 
-    :param signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
-        for an unsigned report, which says so.
-    :param dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
+    Args:
+        signer_label: Who signs it (printed on the cover and as the PDF author); ``None``
+            for an unsigned report, which says so.
+        dev_key: Print the DEVELOPMENT KEY — NOT FOR RELEASE banner.
     """
     return render_part(det, Part.whole(det), signer_label=signer_label, dev_key=dev_key)
 
@@ -98,8 +99,8 @@ def render_part(
     graph = charts.relation_graph(det) if part.front else None
     states = Counter(t.state for t in det.thresholds)
     verdict = VERDICT_TEXT[det.gate.result]
-    policy_title = det.policy.get("title") or det.policy.get("id") or "policy"
-    version = det.policy.get("version")
+    policy_title = det.policy.title or det.policy.id or "policy"
+    version = det.policy.version
     model_label = det.model_name or det.model
     ctx = {
         "det": det,
@@ -139,7 +140,7 @@ def render_part(
                     "rspcheck",
                     "determination",
                     "frontier safety",
-                    str(det.policy.get("id") or ""),
+                    det.policy.id,
                     det.model,
                     det.gate.result,
                     *(t.id for t in det.thresholds[:20]),
@@ -149,7 +150,7 @@ def render_part(
         "subject": f"{verdict}: {det.model} against {policy_title}"
         + (f" v{version}" if version else "")
         + f", as of {det.as_of.isoformat()}",
-        "settings": sorted(det.settings.items()),
+        "settings": sorted(det.settings.model_dump().items()),
         "actors": det.actors,
         "unmet_by_threshold": _group_unmet(det),
     }
@@ -177,7 +178,8 @@ def plan_parts(det: Determination) -> list[Part]:
     weights[-1] += _back_weight(det)
     count = 4 if sum(weights) >= FOUR_PARTS_FROM else 2
     target = sum(weights) / count
-    cuts, acc = [], 0.0
+    cuts: list[int] = []
+    acc = 0.0
     for i, w in enumerate(weights[:-1]):
         acc += w
         # a section goes to the part its middle falls in
@@ -204,7 +206,8 @@ def _threshold_weight(t: ThresholdResult) -> float:
 
 
 def _back_weight(det: Determination) -> float:
-    rows = len(det.inputs) + len(det.settings) + len(det.caveats) + len(det.warnings)
+    settings = len(type(det.settings).model_fields)
+    rows = len(det.inputs) + settings + len(det.caveats) + len(det.warnings)
     return 1.0 + 1.0 * len(det.comparisons) + 0.03 * rows
 
 
@@ -378,19 +381,21 @@ def _group_unmet(det: Determination) -> dict[str, list[Any]]:
 def _price_groups(det: Determination) -> list[dict[str, object]]:
     """Runs priced the same way, one row each: a release prices hundreds of runs with a handful
     of tables, and a row per run would be pages nobody reads (the JSON keeps every run)."""
-    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    first: dict[tuple[object, ...], PriceUse] = {}
+    runs: dict[tuple[object, ...], list[str]] = {}
+    attempts: dict[tuple[object, ...], int] = {}
     for p in det.prices:
         key = (p.method, p.price_effective, p.usd_per_mtok)
-        g = groups.setdefault(
-            key,
-            {
-                "method": p.method,
-                "effective": p.price_effective,
-                "rates": p.usd_per_mtok,
-                "runs": [],
-                "attempts": 0,
-            },
-        )
-        g["runs"].append(p.run)  # type: ignore[union-attr]
-        g["attempts"] = int(g["attempts"]) + p.attempts_priced  # type: ignore[call-overload]
-    return list(groups.values())
+        first.setdefault(key, p)
+        runs.setdefault(key, []).append(p.run)
+        attempts[key] = attempts.get(key, 0) + p.attempts_priced
+    return [
+        {
+            "method": p.method,
+            "effective": p.price_effective,
+            "rates": p.usd_per_mtok,
+            "runs": runs[key],
+            "attempts": attempts[key],
+        }
+        for key, p in first.items()
+    ]

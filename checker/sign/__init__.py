@@ -6,7 +6,7 @@
 
     signer = load_signer(key_pem, cert_pem, passphrase=read_passphrase(env="RSPCHECK_KEY_PASS"))
     signed = sign_pdf(pdf, signer, reason="rspcheck determination", location="CI")
-    report = verify_pdf(signed, load_certificates("org-root.pem"))
+    report = verify_pdf(signed, load_certificates("org-root.pem"), inputs=["rsp.yaml"])
     assert report.ok, report.summary()
 
 Importing this package is cheap: pyHanko is imported inside the functions that need it.
@@ -26,17 +26,20 @@ from checker.sign.keys import (
 from checker.sign.signing import sign_pdf
 from checker.sign.verify import (
     InputCheck,
+    SignatureReport,
     VerificationReport,
     check_input_digests,
     extract_determination,
     match_inputs,
     verify_pdf,
+    verify_signature,
 )
 
 __all__ = [
     "DevKeyPaths",
     "InputCheck",
     "Secret",
+    "SignatureReport",
     "VerificationReport",
     "check_input_digests",
     "extract_determination",
@@ -50,4 +53,5 @@ __all__ = [
     "sign_pdf",
     "signer_name",
     "verify_pdf",
+    "verify_signature",
 ]

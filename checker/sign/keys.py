@@ -102,11 +102,14 @@ def read_passphrase(
 ) -> Secret | None:
     """Read a passphrase from exactly one source, or return ``None`` when none is named.
 
-    :param env: Name of an environment variable holding it (the value is never printed).
-    :param file: A file holding it; one trailing newline is stripped.
-    :param prompt: Ask on the terminal, without echo, with this prompt.
-    :raises RspcheckError: ``passphrase-unavailable`` when the variable is unset or empty, or
-        the file is missing or empty; ``invalid-value`` when more than one source is named.
+    Args:
+        env: Name of an environment variable holding it (the value is never printed).
+        file: A file holding it; one trailing newline is stripped.
+        prompt: Ask on the terminal, without echo, with this prompt.
+
+    Raises:
+        RspcheckError: ``passphrase-unavailable`` when the variable is unset or empty, or
+            the file is missing or empty; ``invalid-value`` when more than one source is named.
     """
     named = [s for s in (env, file, prompt) if s is not None]
     if len(named) > 1:
@@ -176,12 +179,15 @@ def make_dev_ca(
 ) -> DevKeyPaths:
     """Write a development root CA and a signing key + certificate issued by it.
 
-    :param out_dir: Directory to write into (created, mode 0700, if missing).
-    :param passphrase: Encrypt the key and the PKCS#12 with it; ``None``: unencrypted.
-    :param force: Overwrite existing files; otherwise ``output-exists`` is raised.
-    :param now: Start of validity (default: now). The root is valid ~10 years, the signer
-        ``validity_days``.
-    :returns: The four paths. The root's private key is not kept.
+    Args:
+        out_dir: Directory to write into (created, mode 0700, if missing).
+        passphrase: Encrypt the key and the PKCS#12 with it; ``None``: unencrypted.
+        force: Overwrite existing files; otherwise ``output-exists`` is raised.
+        now: Start of validity (default: now). The root is valid ~10 years, the signer
+            ``validity_days``.
+
+    Returns:
+        The four paths. The root's private key is not kept.
     """
     out = Path(out_dir)
     paths = DevKeyPaths(
@@ -283,7 +289,8 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 def load_certificates(path: str | os.PathLike[str]) -> list[x509.Certificate]:
     """Every certificate in a PEM file (a bundle is fine) or the one in a DER file.
 
-    :raises RspcheckError: ``file-not-found`` or ``certificate-unreadable``.
+    Raises:
+        RspcheckError: ``file-not-found`` or ``certificate-unreadable``.
     """
     p = Path(path)
     try:
@@ -343,10 +350,13 @@ def load_signer(
 ) -> SimpleSigner:
     """A pyHanko signer from a PEM/DER private key, its certificate and optional chain files.
 
-    :param passphrase: Unlocks an encrypted key; ``None`` for an unencrypted one.
-    :raises RspcheckError: ``file-not-found``, ``key-unreadable``, ``key-passphrase-wrong``,
-        ``certificate-unreadable``, ``key-cert-mismatch`` or ``key-unsupported``. The
-        passphrase itself never appears in the error.
+    Args:
+        passphrase: Unlocks an encrypted key; ``None`` for an unencrypted one.
+
+    Raises:
+        RspcheckError: ``file-not-found``, ``key-unreadable``, ``key-passphrase-wrong``,
+            ``certificate-unreadable``, ``key-cert-mismatch`` or ``key-unsupported``. The
+            passphrase itself never appears in the error.
     """
     kp = Path(key_path)
     try:
@@ -366,7 +376,8 @@ def load_signer_p12(
 ) -> SimpleSigner:
     """A pyHanko signer from a PKCS#12 (``.p12``/``.pfx``) file; its chain comes along.
 
-    :raises RspcheckError: as :func:`load_signer`.
+    Raises:
+        RspcheckError: as :func:`load_signer`.
     """
     from cryptography.hazmat.primitives.serialization import pkcs12
 

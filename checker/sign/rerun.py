@@ -1,4 +1,4 @@
-"""Re-running a recorded determination from its inputs (``rspcheck verify --rerun``).
+"""Re-running a recorded determination from its inputs (``verify_pdf(rerun_with=...)``).
 
 The determination records everything that decides its numbers besides the input files: the
 model, the seed, the as-of date, the replicates and the comparison model. Re-running with them
@@ -7,52 +7,81 @@ must give the same JSON byte for byte; any difference is reported by where it is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic
+
+from checker.determination import Determination
 from checker.errors import Problem, RspcheckError
 
 MAX_DIFFERENCES = 10
 
 
 def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]) -> str:
-    """The determination JSON recomputed from the inputs with the recorded settings."""
+    """The determination JSON recomputed from the inputs with the recorded settings.
+
+    Args:
+        determination: The recorded determination, as parsed JSON.
+        policy_path: The policy file it was made from.
+        evidence_paths: The evidence files it was made from.
+
+    Returns:
+        The recomputed determination's canonical JSON.
+
+    Raises:
+        RspcheckError: an input cannot be loaded or evaluated.
+        pydantic.ValidationError: the determination is not one this version's model reads.
+    """
     from checker.engine.evaluate import evaluate
     from checker.evidence.load import load_many
     from checker.policy.load import load_policy
 
-    settings = determination.get("settings") or {}
-    as_of = dt.date.fromisoformat(str(determination["as_of"]))
-    loaded = load_policy(policy_path, today=as_of)
-    evidence = load_many(evidence_paths)
+    recorded = Determination.model_validate(determination)
+    loaded = load_policy(policy_path, today=recorded.as_of)
+    evidence = load_many(tuple(evidence_paths))
     det = evaluate(
         loaded,
         evidence,
-        model=determination.get("model"),
-        seed=int(determination["seed"]),
-        as_of=as_of,
-        replicates=settings.get("bootstrap_replicates"),
-        compare_with=settings.get("compare_with"),
+        model=recorded.model,
+        seed=recorded.seed,
+        as_of=recorded.as_of,
+        replicates=recorded.settings.bootstrap_replicates,
+        compare_with=recorded.settings.compare_with,
     )
     return det.to_json()
 
 
-def rerun_hook(
+def rerun_differences(
     determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]
 ) -> list[Problem]:
-    """One ``rerun-mismatch`` problem per difference (at most ten), or [] when identical."""
+    """Re-run ``determination`` and say where the result differs from the recorded one.
+
+    Args:
+        determination: The recorded determination, as parsed JSON.
+        policy_path: The policy file it was made from.
+        evidence_paths: The evidence files it was made from.
+
+    Returns:
+        One ``rerun-mismatch`` problem per difference (at most ten), the problems loading the
+        inputs raised, or [] when the result is the same.
+    """
     try:
         fresh = json.loads(rerun(determination, policy_path, evidence_paths))
     except RspcheckError as err:
         return list(err.problems)
-    except (KeyError, ValueError) as exc:
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(k) for k in first["loc"])
         return [
             Problem(
                 "rerun-mismatch",
-                f"the determination lacks what a re-run needs: {exc}",
-                hint="re-run needs the seed, as_of and settings the determination records",
+                f"the determination cannot be re-run: at {where}: {first['msg']} "
+                f"({exc.error_count()} problem(s))",
+                loc=tuple(str(k) for k in first["loc"]),
+                hint="a re-run needs a complete determination in the format this rspcheck reads",
             )
         ]
     if determination.get("tool_version") != fresh.get("tool_version"):
@@ -74,7 +103,7 @@ def rerun_hook(
     ]
 
 
-def _differences(a: Any, b: Any, path: tuple[str, ...]):
+def _differences(a: Any, b: Any, path: tuple[str, ...]) -> Iterator[tuple[str, Any, Any]]:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             if key == "inputs":  # digests are checked separately, names may differ by path

@@ -19,6 +19,7 @@ from checker.sign.keys import is_dev_certificate, signer_name
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
+    from pyhanko.sign.timestamps import TimeStamper
 
     from checker.determination import Determination
 
@@ -35,19 +36,22 @@ def sign_pdf(
     reason: str,
     location: str,
     timestamp_url: str | None = None,
-    timestamper: object | None = None,
+    timestamper: TimeStamper | None = None,
 ) -> bytes:
     """Return ``pdf_bytes`` with an invisible PAdES signature appended.
 
-    :param signer: From :func:`checker.sign.keys.load_signer` or ``load_signer_p12``.
-    :param reason: Why it is signed (shown by viewers), e.g. ``"rspcheck determination"``.
-    :param location: Where, e.g. a host or organisation name.
-    :param timestamp_url: An RFC 3161 timestamp authority; makes the signature PAdES B-T,
-        whose signing time no longer rests on the signer's clock. Needs network access.
-    :param timestamper: A ready pyHanko ``TimeStamper`` instead of a URL (tests use pyHanko's
-        ``DummyTimeStamper``); not together with ``timestamp_url``.
-    :raises RspcheckError: ``not-a-pdf`` when the input cannot be read; ``signing-failed``
-        when pyHanko or the timestamp authority fails.
+    Args:
+        signer: From :func:`checker.sign.keys.load_signer` or ``load_signer_p12``.
+        reason: Why it is signed (shown by viewers), e.g. ``"rspcheck determination"``.
+        location: Where, e.g. a host or organisation name.
+        timestamp_url: An RFC 3161 timestamp authority; makes the signature PAdES B-T,
+            whose signing time no longer rests on the signer's clock. Needs network access.
+        timestamper: A ready pyHanko ``TimeStamper`` instead of a URL (tests use pyHanko's
+            ``DummyTimeStamper``); not together with ``timestamp_url``.
+
+    Raises:
+        RspcheckError: ``not-a-pdf`` when the input cannot be read; ``signing-failed``
+            when pyHanko or the timestamp authority fails.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfReadError

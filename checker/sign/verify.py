@@ -1,17 +1,23 @@
-"""Verify a signed determination PDF: signature, trust, certificate window, coverage, JSON.
+"""Verify a signed determination PDF: one call, one report, one verdict.
 
-:func:`verify_pdf` answers, separately, each question an auditor asks, in a frozen
-:class:`VerificationReport`; its one derived verdict is :attr:`VerificationReport.ok`.
-Failures are :class:`checker.errors.Problem`\\ s with stable codes (``docs/errors.md``).
+:func:`verify_pdf` answers each question an auditor asks and returns them in one frozen
+:class:`VerificationReport`: the signature (:class:`SignatureReport`: intact, trusted, in its
+validity window, covering the whole file, carrying the determination), the given input files
+against the digests the determination recorded (:class:`InputCheck`), and, when asked, a re-run
+of the determination from those files. Its one derived verdict is
+:attr:`VerificationReport.ok`; ``rspcheck verify`` prints that report and nothing else, so a
+library caller and the command always agree. Failures are :class:`checker.errors.Problem`\\ s
+with stable codes (``docs/errors.md``).
 
 The determination contract (what rspcheck's engine writes and this module requires):
 
 * the PDF carries an embedded file named ``determination.json`` (PDF/A-3 associated file,
   ``/AFRelationship /Data``) inside the **signed** revision;
-* it is UTF-8 JSON whose top level is an object with ``"kind": "rspcheck-determination"``;
+* it is UTF-8 JSON whose top level is an object whose ``kind`` is
+  :data:`checker.determination.DETERMINATION_KIND`;
 * its inputs are listed as ``"inputs": [{"role": "policy" | "evidence" | ..., "name":
-  "<file name>", "sha256": "<64 hex>"}, ...]`` (checked by :func:`check_input_digests`; an
-  absent ``inputs`` key means nothing to check against).
+  "<file name>", "sha256": "<64 hex>"}, ...]`` (checked by :func:`match_inputs`; an absent
+  ``inputs`` key means nothing to check against).
 
 Verification rules: pyHanko's ``intact`` (digest over the signed byte range) and ``trusted``
 (valid, intact, and a path to a trust root at the validation time) are used, never ``valid``
@@ -28,12 +34,13 @@ pyHanko is imported inside the functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -46,23 +53,28 @@ from checker.sign.keys import is_dev_certificate
 
 __all__ = [
     "InputCheck",
+    "SignatureReport",
     "VerificationReport",
     "check_input_digests",
     "extract_determination",
     "match_inputs",
     "verify_pdf",
+    "verify_signature",
 ]
 
 _MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
-# -- the report ----------------------------------------------------------------------------
+# -- the signature ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class VerificationReport:
-    """What :func:`verify_pdf` found. Each field answers one question; ``None`` = not asked
-    or not applicable (e.g. ``intact`` of an unsigned file)."""
+class SignatureReport:
+    """What :func:`verify_signature` found about the PDF itself (signature, trust, attachment).
+
+    Each field answers one question; ``None`` = not asked or not applicable (e.g. ``intact``
+    of an unsigned file).
+    """
 
     validation_time: dt.datetime
     """The moment the certificate was judged at (UTC)."""
@@ -119,7 +131,7 @@ class VerificationReport:
 
     @property
     def ok(self) -> bool:
-        """The one verdict: signed, intact, valid, trusted, in its validity window, covering
+        """The signature's verdict: signed, intact, valid, trusted, in its validity window, covering
         the whole file, carrying a determination, and no failure at all."""
         return (
             not self.failures
@@ -223,7 +235,8 @@ def extract_determination(pdf_bytes: bytes) -> bytes:
     When the PDF is signed it is read from the revision the last signature covers (what the
     signer vouched for), else from the file as it is.
 
-    :raises RspcheckError: ``not-a-pdf`` or ``not-a-determination``.
+    Raises:
+        RspcheckError: ``not-a-pdf`` or ``not-a-determination``.
     """
     reader = _open_pdf(pdf_bytes)
     if isinstance(reader, Problem):
@@ -240,27 +253,31 @@ def extract_determination(pdf_bytes: bytes) -> bytes:
 # -- verification --------------------------------------------------------------------------
 
 
-def verify_pdf(
+def verify_signature(
     pdf_bytes: bytes,
     trust_roots: Sequence[Any],
     *,
     validation_time: dt.datetime | None = None,
     allow_dev_key: bool = False,
-) -> VerificationReport:
-    """Check a determination PDF; never raises for bad input (it becomes a failure).
+) -> SignatureReport:
+    """Check a determination PDF's signature and attachment; never raises for bad input.
 
-    :param pdf_bytes: The file's bytes (garbage is fine: ``not-a-pdf``).
-    :param trust_roots: Root certificates (``cryptography`` or ``asn1crypto``); see
-        :func:`checker.sign.keys.load_certificates`. The signer's own certificate is not a
-        root unless it is self-signed and you mean it.
-    :param validation_time: Judge the certificate at this moment (default: now). Use it to
-        audit an old file as of a date, or in tests.
-    :param allow_dev_key: Accept a development key (``rspcheck keygen``).
+    Args:
+        pdf_bytes: The file's bytes (garbage is fine: ``not-a-pdf``).
+        trust_roots: Root certificates (``cryptography`` or ``asn1crypto``); see
+            :func:`checker.sign.keys.load_certificates`. The signer's own certificate is not a
+            root unless it is self-signed and you mean it.
+        validation_time: Judge the certificate at this moment (default: now). Use it to
+            audit an old file as of a date, or in tests.
+        allow_dev_key: Accept a development key (``rspcheck keygen``).
+
+    Returns:
+        The signature's report; a bad input is one of its failures.
     """
     when = (validation_time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     reader = _open_pdf(pdf_bytes)
     if isinstance(reader, Problem):
-        return VerificationReport(when, is_pdf=False, signed=False, failures=(reader,))
+        return SignatureReport(when, is_pdf=False, signed=False, failures=(reader,))
     sigs = _embedded_signatures(reader)
     if not sigs:
         data = _find_attachment(reader.root, DETERMINATION_NAME)
@@ -275,7 +292,7 @@ def verify_pdf(
         ]
         if det_problem:
             fails.append(det_problem)
-        return VerificationReport(
+        return SignatureReport(
             when, is_pdf=True, signed=False, determination=det, failures=tuple(fails)
         )
     sig = sigs[-1]
@@ -285,7 +302,7 @@ def verify_pdf(
 
 def _verify_signature(
     reader: Any, sig: Any, count: int, a_roots: list[Any], when: dt.datetime, allow_dev: bool
-) -> VerificationReport:
+) -> SignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -295,7 +312,7 @@ def _verify_signature(
         with _quiet_pyhanko():
             st = validate_pdf_signature(sig, vc)
     except Exception as exc:  # malformed CMS and other structural trouble
-        return VerificationReport(
+        return SignatureReport(
             when,
             is_pdf=True,
             signed=True,
@@ -418,7 +435,7 @@ def _verify_signature(
     if det_problem:
         fails.append(det_problem)
 
-    return VerificationReport(
+    return SignatureReport(
         validation_time=when,
         is_pdf=True,
         signed=True,
@@ -597,18 +614,37 @@ class InputCheck:
     label: str
     """The file as the user named it (the key of ``files``)."""
     path: Path
+    """Where it was read from."""
     status: Literal["match", "mismatch", "unrecorded", "unreadable"]
     """``match``: a recorded input has its sha256; ``mismatch``: an input of the same file
     name was recorded with another digest; ``unrecorded``: neither; ``unreadable``."""
     actual_sha256: str | None = None
+    """The file's sha256 (None: unreadable)."""
     recorded_name: str | None = None
+    """The name of the recorded input it was matched with."""
     recorded_role: str | None = None
+    """That input's role (``policy``, ``evidence``, ...)."""
     recorded_sha256: str | None = None
+    """That input's recorded sha256."""
     matched_by: Literal["sha256", "name"] | None = None
+    """How it was matched: by digest, or (for a mismatch) by file name."""
 
     @property
     def ok(self) -> bool:
+        """The file is one the determination recorded, unchanged."""
         return self.status == "match"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "file": self.label,
+            "status": self.status,
+            "sha256": self.actual_sha256,
+            "recorded_name": self.recorded_name,
+            "recorded_role": self.recorded_role,
+            "recorded_sha256": self.recorded_sha256,
+            "matched_by": self.matched_by,
+        }
 
     def line(self) -> str:
         """A one-line description for ✓/✗ output."""
@@ -666,8 +702,13 @@ def match_inputs(
     """Compare given files with ``determination["inputs"]``: first by sha256 (any recorded
     input with the same digest matches, whatever its name), then by file name.
 
-    :param files: ``{label: path}``; the label is how messages name the file (the CLI uses
-        the path as typed).
+    Args:
+        determination: The determination as parsed JSON.
+        files: ``{label: path}``; the label is how messages name the file (the CLI uses
+            the path as typed).
+
+    Returns:
+        One check per file, in the order given.
     """
     recorded = [r for r in determination.get("inputs", []) or [] if isinstance(r, dict)]
     by_sha = {str(r.get("sha256", "")).lower(): r for r in recorded}
@@ -714,5 +755,151 @@ def check_input_digests(
     return [p for c in match_inputs(determination, files) if (p := c.problem()) is not None]
 
 
-#: Signature of the re-run hook that ``checker.sign.rerun.rerun_hook`` must provide.
-RerunHook = Callable[[dict[str, Any], Path, list[Path]], list[Problem]]
+# -- the one report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """Everything :func:`verify_pdf` found, with one verdict (:attr:`ok`)."""
+
+    signature: SignatureReport
+    """The PDF itself: signature, trust, validity window, coverage, the attached JSON."""
+    name: str | None = None
+    """The PDF as the caller named it (messages about the PDF are located at it)."""
+    inputs: tuple[InputCheck, ...] = ()
+    """Each given input file against the digests the determination recorded."""
+    rerun: tuple[Problem, ...] | None = None
+    """The re-run's differences (empty: the same result); ``None`` when none was asked."""
+    failures: tuple[Problem, ...] = ()
+    """Every failed check: the PDF's (located at :attr:`name`), the inputs', the re-run's."""
+
+    @property
+    def ok(self) -> bool:
+        """The one verdict: the signature holds and nothing else failed."""
+        return self.signature.ok and not self.failures
+
+    @property
+    def codes(self) -> list[str]:
+        """The failures' codes, in order."""
+        return [p.code for p in self.failures]
+
+    @property
+    def determination(self) -> bytes | None:
+        """The attached ``determination.json`` bytes from the signed revision, or ``None``."""
+        return self.signature.determination
+
+    def determination_dict(self) -> dict[str, Any] | None:
+        """The determination parsed, or ``None``."""
+        return self.signature.determination_dict()
+
+    def checks(self) -> list[tuple[bool | None, str]]:
+        """One ``(passed, line)`` per question, in the order a person reads them; ``passed``
+        is ``None`` for information lines."""
+        out = self.signature.checks()
+        out += [(c.ok, c.line()) for c in self.inputs]
+        if self.rerun is not None:
+            out.append((not self.rerun, "re-run gives the recorded result"))
+        return out
+
+    def summary(self) -> str:
+        """One line: ``OK: ...`` or ``FAILED [codes]: ...``."""
+        if self.ok:
+            return self.signature.summary()
+        return f"FAILED [{', '.join(self.codes)}]: " + "; ".join(p.msg for p in self.failures)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the verdict, the signature's own report, inputs, re-run, failures."""
+        return {
+            "ok": self.ok,
+            "file": self.name,
+            "signature": self.signature.to_dict(),
+            "inputs": [c.to_dict() for c in self.inputs],
+            "rerun": None if self.rerun is None else {"ok": not self.rerun},
+            "failures": [p.to_dict() for p in self.failures],
+        }
+
+
+def verify_pdf(
+    pdf_bytes: bytes,
+    trust_roots: Sequence[Any],
+    *,
+    inputs: Mapping[str, Path | str] | Iterable[Path | str] = (),
+    rerun_with: tuple[Path | str, Sequence[Path | str]] | None = None,
+    validation_time: dt.datetime | None = None,
+    allow_dev_key: bool = False,
+    name: str | None = None,
+) -> VerificationReport:
+    """Verify a determination PDF: its signature, the files it was made from, and a re-run.
+
+    Bad input never raises: an unreadable PDF, a changed input or a different re-run result
+    is one of the report's failures, and the report's :attr:`~VerificationReport.ok` is the
+    one verdict (what ``rspcheck verify`` exits with).
+
+    Args:
+        pdf_bytes: The file's bytes (garbage is fine: ``not-a-pdf``).
+        trust_roots: Root certificates (``cryptography`` or ``asn1crypto``); see
+            :func:`checker.sign.keys.load_certificates`.
+        inputs: Files to compare with the digests the determination recorded: ``{label:
+            path}`` (the label names the file in messages), or paths (labelled as given).
+        rerun_with: ``(policy, evidence files)`` to re-run the determination from and compare
+            with the recorded one; these files are digest-checked too.
+        validation_time: Judge the certificate at this moment (default: now).
+        allow_dev_key: Accept a development key (``rspcheck keygen``).
+        name: How to name the PDF in messages (e.g. its path); failures about the PDF itself
+            are located at it.
+
+    Returns:
+        The one report.
+
+    Raises:
+        RspcheckError: ``missing-key`` when ``rerun_with`` names no evidence file (a usage
+            error, not a verification failure).
+    """
+    if rerun_with is not None and not rerun_with[1]:
+        raise RspcheckError.one(
+            "missing-key",
+            "a re-run needs the policy and at least one evidence file",
+            hint="give the same inputs the determination was made from",
+        )
+    files = _labelled(inputs)
+    if rerun_with is not None:
+        policy, evidence = rerun_with
+        for path in (policy, *evidence):
+            files.setdefault(str(path), Path(path))
+    sig = verify_signature(
+        pdf_bytes, trust_roots, validation_time=validation_time, allow_dev_key=allow_dev_key
+    )
+    det = sig.determination_dict()
+    failures = [
+        p if p.file or name is None else dataclasses.replace(p, file=name) for p in sig.failures
+    ]
+    checks = match_inputs(det, files) if det is not None and files else []
+    failures += [p for c in checks if (p := c.problem()) is not None]
+    if files and det is None:
+        failures.append(
+            Problem(
+                "not-a-determination",
+                "the input files cannot be checked: the PDF holds no valid determination",
+            )
+        )
+    rerun: tuple[Problem, ...] | None = None
+    if rerun_with is not None:
+        from checker.sign.rerun import rerun_differences
+
+        policy, evidence = rerun_with
+        # without a determination there is nothing to re-run; that is already a failure above
+        rerun = (
+            tuple(rerun_differences(det, Path(policy), [Path(e) for e in evidence]))
+            if det is not None
+            else ()
+        )
+        failures += rerun
+    return VerificationReport(
+        signature=sig, name=name, inputs=tuple(checks), rerun=rerun, failures=tuple(failures)
+    )
+
+
+def _labelled(inputs: Mapping[str, Path | str] | Iterable[Path | str]) -> dict[str, Path]:
+    if isinstance(inputs, Mapping):
+        return {str(label): Path(p) for label, p in inputs.items()}
+    return {str(p): Path(p) for p in inputs}

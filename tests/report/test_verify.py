@@ -31,19 +31,22 @@ def test_sign_and_verify_ok(signed_pdf, unsigned_pdf, pki, determination_bytes):
     r = verify_pdf(signed_pdf, [pki.root.cert])
     assert r.ok, r.summary()
     assert r.failures == ()
-    assert (r.signed, r.intact, r.valid, r.trusted, r.chains_to_trust_root) == (True,) * 5
-    assert r.covers_entire_file and not r.modified_after_signing
-    assert not (r.cert_expired or r.cert_not_yet_valid or r.dev_key)
-    assert r.signer_subject == "O=rspcheck test PKI,CN=Test Signer"
-    assert r.signing_time is not None and abs(r.signing_time - r.validation_time).seconds < 600
+    s = r.signature
+    assert (s.signed, s.intact, s.valid, s.trusted, s.chains_to_trust_root) == (True,) * 5
+    assert s.covers_entire_file and not s.modified_after_signing
+    assert not (s.cert_expired or s.cert_not_yet_valid or s.dev_key)
+    assert s.signer_subject == "O=rspcheck test PKI,CN=Test Signer"
+    assert s.signing_time is not None and abs(s.signing_time - s.validation_time).seconds < 600
     assert r.determination == determination_bytes
     assert r.summary().startswith("OK: signed by")
-    assert r.to_dict()["determination"]["kind"] == "rspcheck-determination"
+    assert r.to_dict()["signature"]["determination"]["kind"] == "rspcheck-determination"
     # PAdES, and the rendered bytes are an exact prefix of the signed file
     assert b"/ETSI.CAdES.detached" in signed_pdf
     assert signed_pdf.startswith(unsigned_pdf)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        r.signed = False  # type: ignore[misc]
+        r.signature.signed = False  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.failures = ()  # type: ignore[misc]
 
 
 def test_signing_keeps_pdfa(signed_pdf):
@@ -84,14 +87,21 @@ def test_one_byte_tamper_is_detected(signed_pdf, pki, where):
     tampered[pos] ^= 0x01
     r = verify_pdf(bytes(tampered), [pki.root.cert])
     assert not r.ok
-    assert r.intact is False and r.trusted is False
+    assert r.signature.intact is False and r.signature.trusted is False
     assert r.codes == ["signature-tampered"]
-    assert r.chains_to_trust_root  # the signer is still who it was: only the bytes changed
+    assert (
+        r.signature.chains_to_trust_root
+    )  # the signer is still who it was: only the bytes changed
 
 
 def test_wrong_trust_root_is_untrusted(signed_pdf, pki):
     r = verify_pdf(signed_pdf, [pki.stranger_root.cert])
-    assert r.intact and r.valid and not r.trusted and not r.chains_to_trust_root
+    assert (
+        r.signature.intact
+        and r.signature.valid
+        and not r.signature.trusted
+        and not r.signature.chains_to_trust_root
+    )
     assert r.codes == ["signer-untrusted"]
     r = verify_pdf(signed_pdf, [])
     assert r.codes == ["signer-untrusted"]
@@ -105,7 +115,12 @@ def test_pinning_the_signer_certificate_itself_works(signed_pdf, pki):
 def test_expired_certificate(unsigned_pdf, pki):
     signed = _sign(unsigned_pdf, pki.expired)
     r = verify_pdf(signed, [pki.root.cert])
-    assert r.intact and r.chains_to_trust_root and r.cert_expired and not r.trusted
+    assert (
+        r.signature.intact
+        and r.signature.chains_to_trust_root
+        and r.signature.cert_expired
+        and not r.signature.trusted
+    )
     assert r.codes == ["certificate-expired"]
     # the same file judged at a time inside the certificate's window is fine
     inside = pki.expired.cert.not_valid_before_utc + dt.timedelta(days=10)
@@ -115,15 +130,15 @@ def test_expired_certificate(unsigned_pdf, pki):
 def test_validation_time_outside_the_window(signed_pdf, pki):
     late = pki.leaf.cert.not_valid_after_utc + dt.timedelta(days=1)
     r = verify_pdf(signed_pdf, [pki.root.cert], validation_time=late)
-    assert r.codes == ["certificate-expired"] and r.cert_expired
+    assert r.codes == ["certificate-expired"] and r.signature.cert_expired
     early = pki.leaf.cert.not_valid_before_utc - dt.timedelta(days=1)
     r = verify_pdf(signed_pdf, [pki.root.cert], validation_time=early)
-    assert r.codes == ["certificate-not-yet-valid"] and r.cert_not_yet_valid
+    assert r.codes == ["certificate-not-yet-valid"] and r.signature.cert_not_yet_valid
 
 
 def test_unsigned_pdf(unsigned_pdf, pki, determination_bytes):
     r = verify_pdf(unsigned_pdf, [pki.root.cert])
-    assert not r.ok and not r.signed and r.is_pdf
+    assert not r.ok and not r.signature.signed and r.signature.is_pdf
     assert r.codes == ["pdf-unsigned"]
     assert r.determination == determination_bytes  # readable, but vouched for by no one
 
@@ -136,7 +151,7 @@ def test_strangers_pdf_is_not_a_determination(pki, created):
         identifier=b"stranger",
     )
     r = verify_pdf(_sign(other, pki.leaf), [pki.root.cert])
-    assert r.intact and r.trusted and not r.ok
+    assert r.signature.intact and r.signature.trusted and not r.ok
     assert r.codes == ["not-a-determination"]
     plain = html_to_pdf("<p>no attachments</p>", created=created, identifier=b"s2")
     assert verify_pdf(_sign(plain, pki.leaf), [pki.root.cert]).codes == ["not-a-determination"]
@@ -153,7 +168,7 @@ def test_strangers_pdf_is_not_a_determination(pki, created):
 @pytest.mark.parametrize("tail", [b"\n%garbage after signing\n", b"X" * 10])
 def test_bytes_appended_after_signing(signed_pdf, pki, tail):
     r = verify_pdf(signed_pdf + tail, [pki.root.cert])
-    assert not r.ok and r.modified_after_signing and not r.covers_entire_file
+    assert not r.ok and r.signature.modified_after_signing and not r.signature.covers_entire_file
     assert "modified-after-signing" in r.codes
 
 
@@ -168,7 +183,7 @@ def test_revision_appended_after_signing(signed_pdf, pki, determination_bytes):
     out = io.BytesIO()
     w.write(out)
     r = verify_pdf(out.getvalue(), [pki.root.cert])
-    assert r.intact and not r.ok and r.codes == ["modified-after-signing"]
+    assert r.signature.intact and not r.ok and r.codes == ["modified-after-signing"]
     assert "1 later revision" in r.failures[0].msg, r.failures[0].msg
     assert r.determination == determination_bytes  # read from the signed revision
 
@@ -176,7 +191,7 @@ def test_revision_appended_after_signing(signed_pdf, pki, determination_bytes):
 def test_garbage_is_not_a_pdf(pki):
     for junk in (b"", b"hello world", b"%PDF-1.7\n garbage", bytes(range(256)) * 40):
         r = verify_pdf(junk, [pki.root.cert])
-        assert not r.ok and r.codes == ["not-a-pdf"] and r.is_pdf is False
+        assert not r.ok and r.codes == ["not-a-pdf"] and r.signature.is_pdf is False
 
 
 def test_dev_key_is_flagged(unsigned_pdf, tmp_path):
@@ -186,10 +201,10 @@ def test_dev_key_is_flagged(unsigned_pdf, tmp_path):
     signed = _sign_paths(unsigned_pdf, dev.signer_key, dev.signer_cert)
     roots = load_certificates(dev.root_cert)
     r = verify_pdf(signed, roots)
-    assert r.dev_key and r.trusted and r.codes == ["signed-with-dev-key"]
-    assert DEV_ORGANIZATION in (r.signer_subject or "")
+    assert r.signature.dev_key and r.signature.trusted and r.codes == ["signed-with-dev-key"]
+    assert DEV_ORGANIZATION in (r.signature.signer_subject or "")
     r = verify_pdf(signed, roots, allow_dev_key=True)
-    assert r.ok and r.dev_key and "development key" in r.summary()
+    assert r.ok and r.signature.dev_key and "development key" in r.summary()
 
 
 def _sign_paths(pdf, key, cert):
@@ -252,8 +267,8 @@ def test_timestamped_signature(unsigned_pdf, pki, dummy_tsa, tsa_url, via):
     signed = sign_pdf(unsigned_pdf, signer, reason="r", location="l", **kw)
     r = verify_pdf(signed, [pki.root.cert])
     assert r.ok, r.summary()
-    assert r.timestamped and r.timestamp_ok is True
-    assert "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in (r.pyhanko_summary or "")
+    assert r.signature.timestamped and r.signature.timestamp_ok is True
+    assert "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in (r.signature.pyhanko_summary or "")
 
 
 def test_unreachable_tsa_fails_cleanly(unsigned_pdf, pki):
