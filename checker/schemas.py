@@ -37,6 +37,7 @@ def schema_for(name: str, model: type[BaseModel]) -> dict[str, object]:
 
 
 def render(name: str, model: type[BaseModel]) -> str:
+    """The schema of ``model`` as the text committed in ``schemas/NAME.schema.json``."""
     return json.dumps(schema_for(name, model), indent=2, sort_keys=False) + "\n"
 
 

@@ -14,6 +14,8 @@ from checker.cli import app
 
 
 class OutputFormat(enum.StrEnum):
+    """How ``verify`` prints its report: lines a person reads, or one JSON document."""
+
     text = "text"
     json = "json"
 

@@ -87,7 +87,7 @@ def _save(fig: Any) -> str:
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 
-    class _StartAnchored(RendererSVG):  # type: ignore[misc]
+    class _StartAnchored(RendererSVG):
         def draw_text(
             self,
             gc: Any,
@@ -250,6 +250,7 @@ def _style_axes(ax: Any) -> None:
 
 
 def axis_label(axis: str) -> str:
+    """The budget axis as a chart labels it."""
     return {"usd": "USD", "tokens": "tokens", "seconds": "seconds"}.get(axis, axis)
 
 

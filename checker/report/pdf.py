@@ -88,7 +88,7 @@ def html_to_pdf(
             and joined. Each part starts a new page. The first part's ``<title>`` and ``<meta
             name=author|description|keywords|generator>`` become the PDF's metadata. The bytes
             do not depend on how many processes did the work (``RSPCHECK_PDF_WORKERS``).
-        attachments: :class:`Attachment`\\ s or ``(name, data, description, mime)`` tuples.
+        attachments: :class:`Attachment` objects or ``(name, data, description, mime)`` tuples.
         created: The document's time (timezone-aware). It fixes every date in the file.
         identifier: The file's ``/ID``: the same inputs with the same identifier give the
             same bytes. :func:`determination_pdf` derives it from the JSON.
@@ -289,7 +289,7 @@ def _restricted_fetcher(base_url: str | os.PathLike[str] | None) -> Any:
 
     root = None if base_url is None else Path(base_url).resolve()
 
-    class _Restricted(URLFetcher):  # type: ignore[misc]
+    class _Restricted(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
             self.blocked: list[str] = []

@@ -6,7 +6,7 @@ validity window, covering the whole file, carrying the determination), the given
 against the digests the determination recorded (:class:`InputCheck`), and, when asked, a re-run
 of the determination from those files. Its one derived verdict is
 :attr:`VerificationReport.ok`; ``rspcheck verify`` prints that report and nothing else, so a
-library caller and the command always agree. Failures are :class:`checker.errors.Problem`\\ s
+library caller and the command always agree. Failures are :class:`checker.errors.Problem` objects
 with stable codes (``docs/errors.md``).
 
 The determination contract (what rspcheck's engine writes and this module requires):
@@ -887,11 +887,16 @@ def verify_pdf(
         from checker.sign.rerun import rerun_differences
 
         policy, evidence = rerun_with
-        # without a determination there is nothing to re-run; that is already a failure above
+        # without a determination nothing was re-run: the re-run line must not say it passed
         rerun = (
             tuple(rerun_differences(det, Path(policy), [Path(e) for e in evidence]))
             if det is not None
-            else ()
+            else (
+                Problem(
+                    "not-a-determination",
+                    "nothing was re-run: the PDF holds no valid determination",
+                ),
+            )
         )
         failures += rerun
     return VerificationReport(

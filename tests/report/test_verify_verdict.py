@@ -61,6 +61,7 @@ def case_dir(tmp_path_factory, pki, html, created) -> Path:
     with (changed / INPUTS[2]).open("a") as f:
         f.write("\n")
     (d / "stranger.csv").write_text("a,b\n1,2\n")
+    (d / "garbage.pdf").write_bytes(b"%PDF-1.7 not really")
     return d
 
 
@@ -74,6 +75,7 @@ def _cases(d: Path) -> dict[str, tuple[str, list[Path], bool]]:
         "input-mismatch": ("good.pdf", [policy, d / "changed" / INPUTS[2]], False),
         "input-unrecorded": ("good.pdf", [policy, d / "stranger.csv"], False),
         "rerun-mismatch": ("other-seed.pdf", [policy, evidence], True),
+        "garbage-rerun": ("garbage.pdf", [policy, evidence], True),
     }
 
 
@@ -84,6 +86,7 @@ EXPECTED = {
     "input-mismatch": (False, ["input-mismatch"]),
     "input-unrecorded": (False, ["input-unrecorded"]),
     "rerun-mismatch": (False, ["rerun-mismatch"]),
+    "garbage-rerun": (False, ["not-a-determination", "not-a-pdf"]),
 }
 
 
@@ -114,6 +117,8 @@ def test_library_verdict_is_the_commands_exit_status(name, case_dir, pki):
     assert doc == json.loads(json.dumps(report.to_dict(), default=str))
     for _, line in report.checks():
         assert line in text.output
+    if rerun:  # a re-run line passes only where something was re-run and matched
+        assert (False, "re-run gives the recorded result") in report.checks() or ok
     last = report.summary() if ok else f"FAILED: {len(report.failures)} check(s) failed"
     assert last in text.output.splitlines()
 
