@@ -23,7 +23,6 @@ from checker.engine.achievable import EvalCurve, achievable_curve
 from checker.engine.configs import Config, RunData, configurations, run_data
 from checker.engine.coverage import measure, share
 from checker.evidence.model import Evidence
-from checker.policy.lint import resolve_range
 from checker.policy.model import Policy, Threshold
 
 GRID_POINTS = 121
@@ -51,7 +50,7 @@ def determine(
     d = policy.decision
     alpha = 1.0 - d.confidence
     axis = Axis(t.axis)
-    lo, hi = resolve_range(policy, t)
+    lo, hi = policy.assessed_range(t)
     explain = [
         ExplainStep(
             step="range",
