@@ -39,7 +39,9 @@ class Decision:
     why: str
     """The decision in one line, for the explain trace."""
     coverage: Coverage
+    """How much of the assessed range the evidence covers, and the task horizon."""
     alert_state: AlertState
+    """The alert level decided by the same rule (none: the threshold has no alert level)."""
     lower: np.ndarray | None
     """The lower bound the decision read, on the grid: the combined curve's, or where evaluated
     configurations alone show the crossing, theirs (None: no curve)."""
