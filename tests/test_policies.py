@@ -17,7 +17,6 @@ from jsonschema import Draft202012Validator
 
 from checker.authoring.lint import lint_files
 from checker.policy import load_policy
-from checker.policy.lint import resolve_range
 from checker.policy.model import Policy
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
@@ -134,8 +133,8 @@ def _implies_consistent(policy: Policy) -> None:
     for rel in policy.relations.implies:
         a, b = policy.threshold(rel.source), policy.threshold(rel.target)
         assert a is not None and b is not None and a.axis == b.axis
-        lo = max(resolve_range(policy, a)[0], resolve_range(policy, b)[0])
-        hi = min(resolve_range(policy, a)[1], resolve_range(policy, b)[1])
+        lo = max(policy.assessed_range(a)[0], policy.assessed_range(b)[0])
+        hi = min(policy.assessed_range(a)[1], policy.assessed_range(b)[1])
         grid = np.logspace(np.log10(lo), np.log10(hi), 64)
         assert np.all(np.asarray(a.function.at(grid)) >= np.asarray(b.function.at(grid))), rel
 
@@ -173,7 +172,7 @@ class TestReferencePolicy:
             "bio-high": ["bio-protocols"],
             "autonomy-high": ["autonomy-swe"],
         }
-        ranges = {t.id: resolve_range(policy, t) for t in policy.thresholds}
+        ranges = {t.id: policy.assessed_range(t) for t in policy.thresholds}
         assert ranges["cyber-high"] == (10, 1e5)
         assert ranges["cyber-critical"] == (10, 1e7)
         assert ranges["bio-high"] == (10, 1e7)
@@ -181,7 +180,7 @@ class TestReferencePolicy:
     def test_threshold_rises_with_budget(self, policy: Policy) -> None:
         for t in policy.thresholds:
             assert t.function.points is not None, t.id
-            lo, hi = resolve_range(policy, t)
+            lo, hi = policy.assessed_range(t)
             values = np.asarray(t.function.at(np.logspace(np.log10(lo), np.log10(hi), 50)))
             assert np.all(np.diff(values) >= 0) and values[-1] > values[0], t.id
 
@@ -189,7 +188,7 @@ class TestReferencePolicy:
         alerted = [t for t in policy.thresholds if t.alert is not None]
         assert alerted
         for t in alerted:
-            grid = np.logspace(*np.log10(resolve_range(policy, t)), 50)
+            grid = np.logspace(*np.log10(policy.assessed_range(t)), 50)
             assert np.all(np.asarray(t.alert.at(grid)) < np.asarray(t.function.at(grid)))
 
     def test_verifiable_and_not(self, policy: Policy) -> None:

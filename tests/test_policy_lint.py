@@ -10,7 +10,6 @@ import pytest
 from checker.authoring.lint import lint_files
 from checker.errors import RspcheckError
 from checker.policy.graph import find_cycle, relation_graph, topological_thresholds
-from checker.policy.lint import resolve_range
 from checker.policy.load import load_policy
 
 DATA = Path(__file__).parent / "data"
@@ -288,11 +287,11 @@ def test_duplicate_ids(tmp_path):
     assert ("duplicate-id", "error", 15, 9, ("actors", 1, "id")) in got
 
 
-def test_resolve_range_and_graph():
+def test_assessed_range_and_graph():
     policy = load_policy(POLICY).policy
     high, critical = policy.thresholds
-    assert resolve_range(policy, high) == (10.0, 1e7)
-    assert resolve_range(policy, critical) == (10.0, 1e7)  # min defaults to the cheapest actor
+    assert policy.assessed_range(high) == (10.0, 1e7)
+    assert policy.assessed_range(critical) == (10.0, 1e7)  # min defaults to the cheapest actor
     g = relation_graph(policy)
     assert set(g.edges) == {
         ("threshold:cyber-critical", "threshold:cyber-high"),

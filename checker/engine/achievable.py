@@ -1,20 +1,26 @@
-"""The achievable curve P*(b) of one eval, with bounds, on a grid in log10 budget.
+"""The achievable curve P*(b) with bounds, on a grid in log10 budget: per eval, and combined.
 
 Inside the evidence, P* at budget b is the best configuration that costs at most b (any run,
 any scaffold, any k of repeated sampling), taken inside each bootstrap replicate and interpolated
 linearly in log10 budget between evaluated budgets (the running best is monotone, so the
 interpolation is too). Beyond the largest evaluated budget, curve families fitted to each
 scaffold's single-attempt curve extend it, within the policy's cap, as an envelope over the
-families that survive screening (STATISTICS.md 7.3-7.4).
+families that survive screening (STATISTICS.md 7.3-7.4). A threshold measured by several evals
+combines their curves as it says (``any``, ``all``, ``mean``).
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from checker.curves import (
+    FamilyFit,
+    Screening,
     envelope,
     fit_family,
     interp_log_budget,
@@ -22,18 +28,25 @@ from checker.curves import (
     running_max,
     screen_family,
 )
+from checker.curves.families import CurveFamily
 from checker.determination import FamilyUse
+from checker.engine.attempts import LazyAttempts
 from checker.engine.configs import Config
+from checker.engine.gather import EvalEvidence
 
 MIN_TOP_SUCCESSES = 10
 """Extrapolation may support ``not_crossed`` only when the top budget saw this many successes
 (STATISTICS.md 7.5: degenerate counts make every family's upper bound meaningless)."""
-FAMILIES = ("F1", "F2", "F3")
+FAMILIES: tuple[CurveFamily, ...] = ("F1", "F2", "F3")
 
 
 @dataclass
 class EvalCurve:
-    """Bounds of one eval's achievable curve on a grid (NaN: nothing can be said there)."""
+    """Bounds of one eval's achievable curve on a grid (NaN: nothing can be said there).
+
+    Built in steps (evidence, then extrapolation, then repeated sampling beyond the attempts
+    drawn), each raising or cutting the arrays in place; not changed once returned.
+    """
 
     x: np.ndarray
     estimate: np.ndarray
@@ -50,16 +63,117 @@ class EvalCurve:
     replicates: np.ndarray
     """(R, q) replicate values where direct (NaN elsewhere), for crossing intervals."""
     x_direct_max: float
+    lower_data: np.ndarray
+    """The lower bound from evaluated configurations alone (before any extrapolation)."""
+    lower_basis_data: np.ndarray
+    """Its basis (direct or repeated_sampling), for reporting the strongest basis."""
     families: list[FamilyUse] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     upper_trusted_beyond: bool = True
+    """False when the extrapolated upper bound cannot support not_crossed."""
     upper_reach: float | None = None
     """With repeated sampling credited: the budget beyond which nothing bounds P* above."""
-    lower_data: np.ndarray | None = None
-    """The lower bound from evaluated configurations alone (before any extrapolation)."""
-    lower_basis_data: np.ndarray | None = None
-    """Its basis (direct or repeated_sampling), for reporting the strongest basis."""
-    """False when the extrapolated upper bound cannot support not_crossed."""
+
+
+@dataclass(frozen=True)
+class Achievable:
+    """A threshold's achievable curves on its grid."""
+
+    evals: tuple[EvalCurve, ...]
+    """One per eval with usable evidence, in the order of the gathered evals."""
+    combined: EvalCurve | None
+    """The evals' curves combined as the threshold says (None: no eval has usable evidence)."""
+
+
+def achievable(
+    evals: Sequence[EvalEvidence],
+    x: np.ndarray,
+    *,
+    combine: Literal["any", "all", "mean"],
+    alpha: float,
+    cap_oom: float,
+    repeated_sampling: bool,
+    cache: dict | None = None,
+) -> Achievable:
+    """Each eval's achievable curve on grid ``x``, and their combination.
+
+    Args:
+        evals: The gathered evidence, eval by eval.
+        x: The grid (log10 budget).
+        combine: How several evals combine (see :func:`combine_curves`).
+        alpha: One-sided level of each bound.
+        cap_oom: The extrapolation cap (OOM beyond the largest evaluated budget).
+        repeated_sampling: Whether best-of-k is credited.
+        cache: Curve-family fits shared by thresholds on the same eval and axis.
+
+    Returns:
+        The curves, per eval and combined.
+    """
+    curves = tuple(
+        achievable_curve(
+            list(e.configs),
+            x,
+            alpha=alpha,
+            cap_oom=cap_oom,
+            repeated_sampling=repeated_sampling,
+            label=e.eval,
+            cache=cache,
+            attempts=list(e.attempts),
+        )
+        for e in evals
+    )
+    return Achievable(evals=curves, combined=combine_curves(curves, combine, x))
+
+
+def combine_curves(
+    curves: Sequence[EvalCurve], how: Literal["any", "all", "mean"], x: np.ndarray
+) -> EvalCurve | None:
+    """Combine several evals' curves into one: ``any`` takes the max (crossing any eval
+    crosses; ruling out needs every eval covered and below), ``all`` the min, ``mean`` the
+    average (all must cover). Bases combine by the same rule on their strength order."""
+    if not curves:
+        return None
+    if len(curves) == 1:
+        return curves[0]
+
+    def stack(name: str) -> np.ndarray:
+        return np.vstack([getattr(c, name) for c in curves])
+
+    order = ["uncovered", "extrapolated", "below_evidence", "direct", "repeated_sampling"]
+
+    def basis(name: str) -> np.ndarray:
+        rank = np.vectorize(order.index)(stack(name))
+        pick = rank.max(axis=0) if how == "any" else rank.min(axis=0)
+        return np.array(order, dtype=object)[pick]
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if how == "any":
+            est = np.nanmax(stack("estimate"), 0)
+            low, up = np.nanmax(stack("lower"), 0), np.max(stack("upper"), 0)
+            low_data = np.nanmax(stack("lower_data"), 0)
+        elif how == "all":
+            est = np.nanmin(stack("estimate"), 0)
+            low, up = np.min(stack("lower"), 0), np.nanmin(stack("upper"), 0)
+            low_data = np.min(stack("lower_data"), 0)
+        else:
+            est, low, up = (np.mean(stack(n), 0) for n in ("estimate", "lower", "upper"))
+            low_data = np.mean(stack("lower_data"), 0)
+    reaches = [c.upper_reach for c in curves if c.upper_reach]
+    return EvalCurve(
+        x=x,
+        estimate=est,
+        lower=low,
+        upper=up,
+        basis=basis("basis"),
+        lower_basis=basis("lower_basis"),
+        oom=np.max(stack("oom"), axis=0),
+        replicates=np.full((1, x.size), np.nan),  # crossing intervals use each eval's own
+        x_direct_max=max(c.x_direct_max for c in curves),
+        upper_reach=min(reaches) if reaches else None,
+        lower_data=low_data,
+        lower_basis_data=basis("lower_basis_data"),
+    )
 
 
 def achievable_curve(
@@ -71,7 +185,7 @@ def achievable_curve(
     repeated_sampling: bool,
     label: str,
     cache: dict | None = None,
-    attempts: list | None = None,
+    attempts: Sequence[LazyAttempts] | None = None,
 ) -> EvalCurve:
     """P*(b) with bounds on grid ``x`` from one eval's configurations.
 
@@ -134,9 +248,9 @@ def achievable_curve(
             inside[None, :], curve_reps, np.where(above[None, :], run_reps[:, -1:], np.nan)
         ),
         x_direct_max=float(ux[-1]),
+        lower_data=lower.copy(),
+        lower_basis_data=lower_basis.astype(object),
     )
-    curve.lower_data = curve.lower.copy()
-    curve.lower_basis_data = curve.lower_basis.copy()
     _extrapolate(
         curve,
         configs,
@@ -154,7 +268,7 @@ def achievable_curve(
 
 
 def _bound_repeated_sampling(
-    curve: EvalCurve, configs: list[Config], attempts: list, label: str
+    curve: EvalCurve, configs: list[Config], attempts: Sequence[LazyAttempts], label: str
 ) -> None:
     """Credit pass@k beyond the attempts drawn, and stop upper bounds where it runs out.
 
@@ -171,7 +285,7 @@ def _bound_repeated_sampling(
     # Runs in order of what their own attempts already cost: a run whose best-of-n costs more
     # than the reach found so far cannot lower it, and none of its modelled points (all
     # dearer still) lie below it, so it need not be fitted at all.
-    for lazy in sorted(attempts, key=lambda z: (z.data_reach, z.run.run.id)):
+    for lazy in sorted(attempts, key=lambda z: (z.data_reach, z.run_id)):
         if lazy.data_reach >= reach:
             break
         fit = lazy.fit()
@@ -207,11 +321,17 @@ def _bound_repeated_sampling(
         curve.basis[cut & (curve.basis != "below_evidence")] = "uncovered"
 
 
-def _fit_families(xs, succ, trials, boot_s, boot_n) -> dict:
+FamilyFits = dict[CurveFamily, tuple[FamilyFit | None, Screening | None, str]]
+"""Per family: its fit to the replicates, its screening, and a note (``kept`` or why not)."""
+
+
+def _fit_families(
+    xs: np.ndarray, succ: np.ndarray, trials: np.ndarray, boot_s: np.ndarray, boot_n: np.ndarray
+) -> FamilyFits:
     """Fit and screen every family on one single-attempt curve: ``{family: (fit, screening,
     note)}`` (fit None when the family cannot be fitted). Thresholds on the same eval and axis
     share these fits, since their replicates are the same."""
-    out = {}
+    out: FamilyFits = {}
     for fam in FAMILIES:
         if fam == "F3" and xs.size < 3:
             out[fam] = (None, None, "needs 3 or more budgets")
@@ -242,7 +362,9 @@ def _extrapolate(
     for c in configs:
         if c.k == 1:
             by_scaffold.setdefault(c.run.scaffold, []).append(c)
-    lows, highs, ests = [], [], []
+    lows: list[np.ndarray] = []
+    highs: list[np.ndarray] = []
+    ests: list[np.ndarray] = []
     beyond = curve.x > curve.x_direct_max
     top_lo, top_hi = percentile_bounds(top_reps[:, None], alpha)
     for scaffold, group in sorted(by_scaffold.items()):

@@ -160,30 +160,53 @@ def extrapolate_attempts(
 
 class LazyAttempts:
     """One run's repeated-sampling extrapolation, fitted only when first asked for (F5 costs
-    about a second per run; only the cheapest runs bound P* from above) and then kept."""
+    about a second per run; only the cheapest runs bound P* from above) and then kept.
 
-    def __init__(self, run, weights: np.ndarray, cap_oom: float, alpha: float, label: str):
-        self.run = run
+    Args:
+        run_id: The run.
+        successes: Per task, the attempts that succeeded.
+        attempts: Per task, the attempts drawn.
+        cost: Per task, the mean spend of one attempt.
+        weights: The eval's bootstrap weights over the run's tasks, (R, tasks).
+        cap_oom: How far beyond the attempts drawn (log10 k/n) pass@k may be modelled.
+        alpha: One-sided level of the bounds.
+        label: The eval, for notes.
+    """
+
+    def __init__(
+        self,
+        run_id: str,
+        successes: np.ndarray,
+        attempts: np.ndarray,
+        cost: np.ndarray,
+        weights: np.ndarray,
+        *,
+        cap_oom: float,
+        alpha: float,
+        label: str,
+    ):
+        self.run_id = run_id
+        self.successes = successes
+        self.attempts = attempts
+        self.cost = cost
         self.weights = weights
         self.cap_oom = cap_oom
         self.alpha = alpha
         self.label = label
-        self.budget = float(run.budget)
-        """Spend of one attempt per task: below this the run offers nothing."""
-        self.data_reach = float(run.cost.mean()) * _expected_attempts(
-            run.successes, run.n, int(run.n.min())
+        self.data_reach = float(cost.mean()) * _expected_attempts(
+            successes, attempts, int(attempts.min())
         )
         """Expected spend of best-of-n with the attempts drawn."""
         self._fit: AttemptsExtrapolation | None = None
 
     def fit(self) -> AttemptsExtrapolation:
+        """The extrapolation (fitted on the first call)."""
         if self._fit is None:
-            r = self.run
             self._fit = extrapolate_attempts(
-                r.run.id,
-                r.successes,
-                r.n,
-                r.cost,
+                self.run_id,
+                self.successes,
+                self.attempts,
+                self.cost,
                 self.weights,
                 cap_oom=self.cap_oom,
                 alpha=self.alpha,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from checker.curves import (
     replicate_weights,
 )
 from checker.determination import PriceUse
+from checker.engine.attempts import LazyAttempts
 from checker.evidence.model import EvalRun, Evidence
 from checker.policy.model import Pricing
 
@@ -29,14 +31,16 @@ SUCCESS_CUTOFF = 0.5
 MAX_K_POINTS = 24
 """Most values of k per run turned into configurations (log-spaced beyond)."""
 
+Grade = Literal["attempts", "summary"]
+"""``attempts``: task-level data; ``summary``: a score and a number of tasks only."""
+
 
 @dataclass(frozen=True)
 class RunData:
     """One run's data on one axis, task by task."""
 
     run: EvalRun
-    grade: str
-    """``attempts`` or ``summary``."""
+    grade: Grade
     tasks: np.ndarray
     """Task ids (str) of the run, in the eval's task order."""
     n: np.ndarray
@@ -64,7 +68,7 @@ class Config:
     replicates: np.ndarray
     """(R,) replicate values."""
     n_tasks: int
-    grade: str
+    grade: Grade
     successes: float
     trials: float
 
@@ -96,6 +100,7 @@ def run_spend(
     missing = np.isnan(usd)
     if not missing.any():
         return usd, PriceUse(run=run.id, method="measured"), None
+    method: Literal["fixed-price", "list-price"]
     if pricing.convention == "fixed":
         table = pricing.prices.get(run.model)
         method = "fixed-price"
@@ -222,7 +227,7 @@ def configurations(
     parallel: bool,
     cache: dict | None = None,
     attempts_cap_oom: float = 0.0,
-    extrapolations: list | None = None,
+    extrapolations: list[LazyAttempts] | None = None,
 ) -> list[Config]:
     """Every configuration of one eval's runs, with replicates from one shared weight matrix.
 
@@ -240,8 +245,8 @@ def configurations(
         attempts_cap_oom: With repeated sampling, model pass@k up to this many OOM beyond the
             attempts drawn (F4/F5).
         extrapolations: When a list is given and repeated sampling is credited, one
-            :class:`~checker.engine.attempts.AttemptsExtrapolation` per attempt-level run is
-            appended to it.
+            :class:`~checker.engine.attempts.LazyAttempts` per attempt-level run is appended
+            to it.
     """
     attempt_runs = [r for r in runs if r.grade == "attempts"]
     universe = sorted({t for r in attempt_runs for t in r.tasks})
@@ -282,13 +287,20 @@ def configurations(
                 costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
             columns += [(int(k), float(costs[j]), pk[:, j]) for j, k in enumerate(ks) if k > 1]
         if repeated_sampling and extrapolations is not None:
-            from checker.engine.attempts import LazyAttempts
-
             fit_key = ("attempts", key, r.run.id, replicates, attempts_cap_oom, alpha)
             if cache is not None and fit_key in cache:
                 extrapolations.append(cache[fit_key])
             else:
-                lazy = LazyAttempts(r, w, attempts_cap_oom, alpha, key.split("/")[1])
+                lazy = LazyAttempts(
+                    r.run.id,
+                    r.successes,
+                    r.n,
+                    r.cost,
+                    w,
+                    cap_oom=attempts_cap_oom,
+                    alpha=alpha,
+                    label=key.split("/")[1],
+                )
                 if cache is not None:
                     cache[fit_key] = lazy
                 extrapolations.append(lazy)

@@ -6,6 +6,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -134,7 +135,7 @@ def evaluate(
     if loaded:
         inputs.append(InputFile(role="policy", name=Path(loaded.path).name, sha256=loaded.sha256))
     for path, digest in evidence.files:
-        role = (
+        role: Literal["evidence", "attempts", "log"] = (
             "evidence"
             if path.endswith((".yaml", ".yml")) or path == evidence.files[0][0]
             else ("attempts" if path.endswith((".jsonl", ".csv", ".parquet")) else "log")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checker.determination import GateResult, ThresholdResult, Unmet
+from checker.determination import GateResult, GateVerdict, ThresholdResult, Unmet
 from checker.evidence.model import Attestation
 from checker.policy.graph import topological_thresholds
 from checker.policy.model import Policy
@@ -116,7 +116,7 @@ def run_gate(
                 unmet.append(
                     Unmet(threshold=tid, safeguard=s, reason=f"{triggered[tid]}; {s}: {problem}")
                 )
-    result = "block" if unmet else ("allow_with_safeguards" if triggered else "allow")
+    result: GateVerdict = "block" if unmet else ("allow_with_safeguards" if triggered else "allow")
     return GateResult(
         result=result,
         unmet=unmet,

@@ -20,13 +20,13 @@ def safeguard_node(safeguard_id: str) -> str:
     return f"safeguard:{safeguard_id}"
 
 
-def relation_graph(policy: Policy) -> nx.DiGraph:
+def relation_graph(policy: Policy) -> nx.DiGraph[str]:
     """Build the directed relation graph (edges carry ``kind``: implies or requires)."""
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     for t in policy.thresholds:
         g.add_node(threshold_node(t.id), kind="threshold", title=t.title)
-    for s in policy.safeguards:
-        g.add_node(safeguard_node(s.id), kind="safeguard", title=s.title)
+    for safeguard in policy.safeguards:
+        g.add_node(safeguard_node(safeguard.id), kind="safeguard", title=safeguard.title)
     for rel in policy.relations.implies:
         g.add_edge(threshold_node(rel.source), threshold_node(rel.target), kind="implies")
     for req in policy.relations.requires:
@@ -35,7 +35,7 @@ def relation_graph(policy: Policy) -> nx.DiGraph:
     return g
 
 
-def find_cycle(g: nx.DiGraph) -> list[str] | None:
+def find_cycle(g: nx.DiGraph[str]) -> list[str] | None:
     """One cycle as a list of node names (first node repeated at the end), or ``None``."""
     try:
         edges = nx.find_cycle(g)

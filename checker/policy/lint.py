@@ -10,44 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
 from checker.errors import Problem, did_you_mean
 from checker.files.document import Document, Loc
 from checker.policy.graph import find_cycle, relation_graph
-from checker.policy.model import Policy, Threshold, ThresholdFunction
-
-
-def resolve_range(policy: Policy, t: Threshold) -> tuple[float, float]:
-    """The assessed range ``(min, max)`` of a threshold, in budget per task on its axis.
-
-    Raises:
-        ValueError: naming the end that cannot be resolved (unknown actor, actor without a
-            budget on the axis, no actor to default the lower end to).
-    """
-    r = t.assessed_range
-
-    def end(value: float | str | None, which: str) -> float:
-        if value is None:
-            budgets = [a.budget.on(t.axis) for a in policy.actors]
-            budgets = [b for b in budgets if b is not None]
-            if not budgets:
-                raise ValueError(
-                    f"assessed_range.{which} is not given and no actor has a {t.axis} budget"
-                )
-            return min(budgets)
-        if isinstance(value, str):
-            actor = policy.actor(value)
-            if actor is None:
-                raise LookupError(value)
-            b = actor.budget.on(t.axis)
-            if b is None:
-                raise ValueError(f"actor {value!r} states no budget on the {t.axis} axis")
-            return b
-        return float(value)
-
-    return end(r.min, "min"), end(r.max, "max")
+from checker.policy.model import Actor, Policy, Safeguard, Threshold, ThresholdFunction, Waiver
 
 
 def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) -> list[Problem]:
@@ -66,12 +36,13 @@ def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) ->
 
 def _duplicates(policy: Policy, doc: Document) -> list[Problem]:
     out = []
-    for section, items in (
+    sections: tuple[tuple[str, Sequence[Actor | Threshold | Safeguard | Waiver]], ...] = (
         ("actors", policy.actors),
         ("thresholds", policy.thresholds),
         ("safeguards", policy.safeguards),
         ("waivers", policy.waivers),
-    ):
+    )
+    for section, items in sections:
         counts = Counter(item.id for item in items)
         for i, item in enumerate(items):
             if counts[item.id] > 1 and [x.id for x in items].index(item.id) != i:
@@ -103,7 +74,7 @@ def _references(policy: Policy, doc: Document) -> list[Problem]:
         for key in ("source", "target"):
             name = getattr(rel, key)
             if name not in thresholds:
-                loc = ("relations", "implies", i, key)
+                loc: Loc = ("relations", "implies", i, key)
                 out.append(_unknown(doc, loc, "threshold", name, thresholds))
     for i, req in enumerate(policy.relations.requires):
         if req.threshold not in thresholds:
@@ -151,7 +122,7 @@ def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Prob
         if fn is not None:
             out += _function_shape(doc, (*base, key), fn)
     try:
-        lo, hi = resolve_range(policy, t)
+        lo, hi = policy.assessed_range(t)
     except LookupError:
         return out  # reported by _references
     except ValueError as exc:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.config import JsonDict, JsonValue
 
 from checker.budget import Axis, NotBool, PositiveFloat, PriceTable, Strict
 from checker.evidence.model import Id
@@ -20,10 +21,10 @@ Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NotBool]
 Finite = Annotated[float, Field(allow_inf_nan=False), NotBool]
 
 
-def _or_number(schema: dict[str, object]) -> None:
+def _or_number(schema: JsonDict) -> None:
     """JSON Schema hook: a threshold function may also be written as a bare number."""
     described = {k: schema.pop(k) for k in ("description", "title") if k in schema}
-    alternatives = [dict(schema), {"type": "number"}]
+    alternatives: list[JsonValue] = [dict(schema), {"type": "number"}]
     schema.clear()
     schema.update(anyOf=alternatives, **described)
 
@@ -349,7 +350,49 @@ class Policy(Strict):
     """Approved exceptions."""
 
     def threshold(self, threshold_id: str) -> Threshold | None:
+        """The threshold with this id, or ``None``."""
         return next((t for t in self.thresholds if t.id == threshold_id), None)
 
     def actor(self, actor_id: str) -> Actor | None:
+        """The actor with this id, or ``None``."""
         return next((a for a in self.actors if a.id == actor_id), None)
+
+    def assessed_range(self, threshold: Threshold) -> tuple[float, float]:
+        """The budgets ``(min, max)`` per task, on the threshold's axis, it is assessed over.
+
+        Each end is the number the threshold states, or the named actor's budget on the axis;
+        a missing ``min`` is the cheapest actor's budget on the axis.
+
+        Args:
+            threshold: A threshold of this policy.
+
+        Returns:
+            The range's ends, in budget per task on ``threshold.axis``.
+
+        Raises:
+            LookupError: An end names an actor the policy does not have (the message is its id).
+            ValueError: Naming the end that cannot be resolved: an actor without a budget on
+                the axis, or no actor to default the lower end to.
+        """
+        axis = threshold.axis
+        r = threshold.assessed_range
+
+        def end(value: float | str | None, which: str) -> float:
+            if value is None:
+                budgets = [b for a in self.actors if (b := a.budget.on(axis)) is not None]
+                if not budgets:
+                    raise ValueError(
+                        f"assessed_range.{which} is not given and no actor has a {axis} budget"
+                    )
+                return min(budgets)
+            if isinstance(value, str):
+                actor = self.actor(value)
+                if actor is None:
+                    raise LookupError(value)
+                b = actor.budget.on(axis)
+                if b is None:
+                    raise ValueError(f"actor {value!r} states no budget on the {axis} axis")
+                return b
+            return float(value)
+
+        return end(r.min, "min"), end(r.max, "max")
