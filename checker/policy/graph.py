@@ -13,10 +13,12 @@ from checker.policy.model import Policy
 
 
 def threshold_node(threshold_id: str) -> str:
+    """The graph's node for a threshold (ids are unique per section, so nodes carry the kind)."""
     return f"threshold:{threshold_id}"
 
 
 def safeguard_node(safeguard_id: str) -> str:
+    """The graph's node for a safeguard."""
     return f"safeguard:{safeguard_id}"
 
 
