@@ -13,7 +13,7 @@ SOURCES = sorted((ROOT / "checker").rglob("*.py"))
 
 #: The pipeline, bottom to top: a module may import from its own layer or any layer below.
 LAYERS: list[tuple[str, ...]] = [
-    ("checker.errors", "checker.budget", "checker.files"),
+    ("checker.version", "checker.errors", "checker.budget", "checker.files"),
     ("checker.policy", "checker.evidence", "checker.curves"),
     ("checker.determination",),
     ("checker.engine",),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from checker import __version__
+from checker.version import __version__
 
 app = typer.Typer(
     name="rspcheck",

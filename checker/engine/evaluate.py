@@ -10,7 +10,6 @@ from typing import Literal
 
 import numpy as np
 
-from checker import __version__
 from checker.determination import (
     ActorRef,
     DecisionSettings,
@@ -28,6 +27,7 @@ from checker.errors import RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.load import LoadedPolicy
 from checker.policy.model import Policy
+from checker.version import __version__
 
 
 def pick_model(evidence: Evidence, model: str | None) -> str:
