@@ -19,7 +19,6 @@ def demo(
             "--out",
             "-o",
             help="Folder to write into (created if missing; its parent must exist).",
-            file_okay=False,
         ),
     ] = Path("rspcheck-demo"),
     replicates: Annotated[

@@ -19,7 +19,6 @@ def keygen(
             "-o",
             help="Directory to write the key files into (created, mode 0700, if missing; "
             "its parent must exist).",
-            file_okay=False,
         ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace existing key files.")] = False,

@@ -20,7 +20,9 @@ _SIGN = "Signing (PAdES)"
 PdfOpt = Annotated[
     Path | None,
     typer.Option(
-        "--pdf", help="Write the determination as a PDF/A-3b report here.", dir_okay=False
+        "--pdf",
+        # no dir_okay=False: checker.files.outputs refuses a folder with a coded message
+        help="Write the determination as a PDF/A-3b report here.",
     ),
 ]
 SignKeyOpt = Annotated[
@@ -209,7 +211,7 @@ def report(
     ],
     pdf: Annotated[
         Path,
-        typer.Option("--pdf", help="Write the PDF/A-3b report here.", dir_okay=False),
+        typer.Option("--pdf", help="Write the PDF/A-3b report here."),
     ],
     sign_key: SignKeyOpt = None,
     sign_cert: SignCertOpt = None,

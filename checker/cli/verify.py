@@ -48,7 +48,6 @@ def verify(
         typer.Option(
             "--json-out",
             help="Write the extracted determination.json here (only if the signature checks pass).",
-            dir_okay=False,
         ),
     ] = None,
     fmt: Annotated[
