@@ -140,10 +140,10 @@ CASES: list[Case] = [
     ),
     Case(
         "ingest-into-missing-folder",
-        f"{INGEST} --out /nonexistent-rspcheck/evidence.yaml",
+        f"{INGEST} --out {{out}}/missing/evidence.yaml",
         2,
         "output-unwritable",
-        absent=("/nonexistent-rspcheck",),
+        absent=("{out}/missing",),
     ),
     Case(
         "ingest-onto-its-source",
@@ -193,6 +193,37 @@ CASES: list[Case] = [
     ),
     Case("verify-truncated", f"{VERIFY} {{in}}/truncated.pdf", 4, "not-a-pdf"),
     Case("verify-not-a-pdf", f"{VERIFY} {{in}}/det.json", 4, "not-a-pdf"),
+    # -- devices where a file belongs: refused at once, never read until the memory is gone
+    Case("verify-pdf-is-dev-zero", f"{VERIFY} /dev/zero", 2, "file-not-found", timeout=10),
+    Case(
+        "verify-trust-root-is-dev-zero",
+        "verify {in}/signed.pdf --trust /dev/zero",
+        2,
+        "file-not-found",
+        timeout=10,
+    ),
+    Case(
+        "verify-policy-is-dev-zero",
+        f"{VERIFY} {{in}}/signed.pdf --policy /dev/zero",
+        4,
+        "file-not-found",
+        timeout=10,
+    ),
+    Case(
+        "report-key-is-dev-zero",
+        "report {in}/det.json --pdf {out}/d.pdf --sign-key /dev/zero "
+        "--sign-cert {in}/keys/dev-signer-cert.pem",
+        2,
+        "file-not-found",
+        timeout=10,
+    ),
+    Case(
+        "keygen-passphrase-file-is-dev-zero",
+        "keygen --out {out}/keys --passphrase-file /dev/zero",
+        2,
+        "passphrase-unavailable",
+        timeout=10,
+    ),
     # -- policies
     Case(
         "policy-yaml-syntax",
@@ -421,6 +452,7 @@ def test_hostile_command_line(case: Case, inputs: Path) -> None:
     args = [a.format(**fill) for a in case.args.split()]
     absent = [Path(a.format(**fill)) for a in case.absent]
     before = _snapshot(root, out)
+    assert not any(p.exists() for p in absent), f"{absent}: remove them first"
 
     run = _run_subprocess if os.environ.get("RSPCHECK_HOSTILE_SUBPROCESS") else _run_forked
     got = run(args, cwd, case.timeout)

@@ -97,6 +97,7 @@ def verify(
     from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
+    from checker.sign.inputs import MAX_PDF_BYTES, read_input
     from checker.sign.keys import load_certificates
     from checker.sign.verify import verify_pdf
 
@@ -107,12 +108,7 @@ def verify(
         check_outputs({"--json-out": json_out}, inputs=inputs)
         when = _parse_time(at)
         roots = [cert for path in trust for cert in load_certificates(path)]
-        try:
-            pdf_bytes = file.read_bytes()
-        except OSError as exc:
-            raise RspcheckError.one(
-                "file-not-found", f"cannot read the PDF: {exc.strerror}", file=str(file)
-            ) from None
+        pdf_bytes = read_input(file, max_bytes=MAX_PDF_BYTES, what="the PDF")
         if rerun and (policy is None or not evidence):
             raise RspcheckError.one(
                 "missing-key",

@@ -37,6 +37,7 @@ from cryptography.x509.oid import NameOID
 
 from checker.errors import RspcheckError
 from checker.files.outputs import check_output, output_folder, write_output
+from checker.sign.inputs import MAX_KEY_BYTES, read_input
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -127,14 +128,12 @@ def read_passphrase(
             )
         return Secret(value)
     if file is not None:
-        try:
-            raw = Path(file).read_bytes()
-        except OSError as exc:
-            raise RspcheckError.one(
-                "passphrase-unavailable",
-                f"cannot read the passphrase file: {exc.strerror}",
-                file=str(file),
-            ) from None
+        raw = read_input(
+            file,
+            max_bytes=MAX_KEY_BYTES,
+            what="the passphrase file",
+            code="passphrase-unavailable",
+        )
         raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
         if not raw:
             raise RspcheckError.one(
@@ -299,12 +298,7 @@ def load_certificates(path: str | os.PathLike[str]) -> list[x509.Certificate]:
         RspcheckError: ``file-not-found`` or ``certificate-unreadable``.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read certificate file: {exc.strerror}", file=str(p)
-        ) from None
+    data = read_input(p, max_bytes=MAX_KEY_BYTES, what="the certificate file")
     try:
         if b"-----BEGIN" in data:
             certs = x509.load_pem_x509_certificates(data)
@@ -365,12 +359,7 @@ def load_signer(
             passphrase itself never appears in the error.
     """
     kp = Path(key_path)
-    try:
-        data = kp.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read key file: {exc.strerror}", file=str(kp)
-        ) from None
+    data = read_input(kp, max_bytes=MAX_KEY_BYTES, what="the key file")
     key = _load_private_key(data, _secret_bytes(passphrase), str(kp))
     certs = load_certificates(cert_path)
     chain = [c for p in chain_paths for c in load_certificates(p)]
@@ -388,12 +377,7 @@ def load_signer_p12(
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     pp = Path(p12_path)
-    try:
-        data = pp.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read PKCS#12 file: {exc.strerror}", file=str(pp)
-        ) from None
+    data = read_input(pp, max_bytes=MAX_KEY_BYTES, what="the PKCS#12 file")
     secret = _secret_bytes(passphrase)
     failure: str | None = None
     try:

@@ -43,6 +43,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,7 @@ from cryptography import x509
 
 from checker.determination import DETERMINATION_NAME, parse_determination
 from checker.errors import Problem, RspcheckError
+from checker.sign.inputs import MAX_PDF_BYTES
 from checker.sign.keys import is_dev_certificate
 
 __all__ = [
@@ -64,8 +67,6 @@ __all__ = [
     "verify_pdf",
     "verify_signature",
 ]
-
-_MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
 # -- the signature ------------------------------------------------------------------------
@@ -593,8 +594,8 @@ def _open_pdf(pdf_bytes: bytes) -> Any:
     if not isinstance(pdf_bytes, bytes | bytearray | memoryview):
         return Problem("not-a-pdf", f"expected bytes, got {type(pdf_bytes).__name__}")
     data = bytes(pdf_bytes)
-    if len(data) > _MAX_PDF_BYTES:
-        return Problem("file-too-large", f"the PDF is larger than {_MAX_PDF_BYTES} bytes")
+    if len(data) > MAX_PDF_BYTES:
+        return Problem("file-too-large", f"the PDF is larger than {MAX_PDF_BYTES:,} bytes")
     if b"%PDF-" not in data[:1024]:
         return Problem("not-a-pdf", "the file does not start with a PDF header (%PDF-)")
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -757,9 +758,15 @@ class InputCheck:
 
 
 def _sha256_file(path: Path) -> str | None:
+    """The file's sha256, or ``None`` when it is unreadable or not a regular file (``/dev/zero``
+    or a FIFO would never end)."""
     h = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        with os.fdopen(fd, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError:
