@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.budget import format_budget
 from checker.errors import RspcheckError
+from checker.files.outputs import check_outputs, output_folder, write_output
 from checker.files.shipped import shipped_dir
 
 if TYPE_CHECKING:
@@ -149,7 +150,9 @@ def run_demo(
         step: Progress hook; each step runs inside ``step(description)``.
 
     Raises:
-        RspcheckError: unreadable inputs, a key that does not load, a missing renderer.
+        RspcheckError: unreadable inputs, a key that does not load, a missing renderer, an
+            ``out`` that cannot be written (its parent folder missing, not a folder, a
+            file in it that is an input: see :mod:`checker.files.outputs`).
     """
     from checker.engine.evaluate import DEFAULT_SEED, evaluate
     from checker.evidence.load import load_evidence
@@ -163,14 +166,22 @@ def run_demo(
             "give --key, --cert and --trust together (or none, for a development key)",
             hint="--trust is the root certificate the signer's certificate chains to",
         )
-    out = Path(out)
     seconds: dict[str, float] = {}
 
     policy_path, evidence_path = example_files()
+    # the outputs before the work: a wrong --out fails at once, not after the bootstrap
+    out = output_folder(out)
+    json_path = out / "determination.json"
+    pdf_path = out / "determination.pdf"
+    outputs = {"determination.json": json_path, "determination.pdf": pdf_path}
+    inputs = [policy_path, evidence_path, *(Path(p) for p in (key, cert, trust) if p is not None)]
+    check_outputs(outputs, inputs=inputs)
     t0 = time.perf_counter()
     with step("Loading the reference policy and the example's evidence"):
         loaded = load_policy(policy_path, today=AS_OF)
         evidence = load_evidence(evidence_path)
+    inputs += [Path(name) for name, _ in evidence.files]  # the attempts files it names
+    check_outputs(outputs, inputs=inputs)
     seconds["load"] = time.perf_counter() - t0
 
     reps = replicates if replicates is not None else loaded.policy.decision.bootstrap_replicates
@@ -187,10 +198,7 @@ def run_demo(
         )
     seconds["evaluate"] = time.perf_counter() - t0
 
-    out.mkdir(parents=True, exist_ok=True)
-    text = det.to_json()
-    json_path = out / "determination.json"
-    json_path.write_text(text, encoding="utf-8", newline="\n")
+    write_output(json_path, det.to_json(), inputs=inputs)
 
     t0 = time.perf_counter()
     created = False
@@ -210,8 +218,7 @@ def run_demo(
     with step("Rendering the report and signing determination.pdf"):
         render = _renderer()
         pdf = render(det, signer, reason="rspcheck demo", location="rspcheck demo")
-        pdf_path = out / "determination.pdf"
-        pdf_path.write_bytes(pdf)
+        write_output(pdf_path, pdf, inputs=inputs)
     seconds["pdf"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -72,6 +72,8 @@ CODES: dict[str, str] = {
     "not-a-pdf": "The file is not a PDF, or is too damaged to read.",
     "pdf-unsigned": "The PDF carries no digital signature.",
     "signature-tampered": "The bytes the signature covers have changed since signing.",
+    "signature-contents-altered": "The signature's /Contents holds more than the signature and "
+    "its zero padding, or is not plain hex in one letter case.",
     "signature-invalid": "The signature value does not verify against the signer's certificate.",
     "signer-untrusted": "The signer's certificate does not chain to any of the given trust roots.",
     "certificate-expired": "The signer's certificate had expired at the validation time.",

@@ -22,6 +22,20 @@ def print_problems(err: RspcheckError) -> None:
         typer.echo(p.format(), err=True)
 
 
+COMMAND_LINE = "<command line>"
+"""Where a problem with an option is located (its ``file``; the option is its key path)."""
+
+
+def bad_option(option: str, msg: str, *, hint: str | None = None) -> typer.Exit:
+    """Print an ``invalid-value`` problem located at a command-line option; return the exit
+    to raise (``raise bad_option(...)``), so that bad options read like any bad input:
+    ``<command line>: error[invalid-value] at --as-of: ...``, exit 2."""
+    print_problems(
+        RspcheckError.one("invalid-value", msg, file=COMMAND_LINE, loc=(option,), hint=hint)
+    )
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
 def run_app(app: typer.Typer) -> None:
     """Run the typer app; bad input exits 2 with a clean message, Ctrl-C 130."""
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, print_problems
+from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, bad_option, print_problems
 from checker.cli.report import (
     P12Opt,
     PassEnvOpt,
@@ -93,19 +93,19 @@ def check(
     Example: `rspcheck check -p policies/rspcheck-reference.yaml -e examples/evidence.yaml
     --model candidate --json determination.json`
     """
-    from checker.engine.evaluate import evaluate
     from checker.errors import RspcheckError
-    from checker.evidence import load_many
-    from checker.policy.load import load_policy
+    from checker.files.outputs import check_outputs, write_output
 
     if format not in ("text", "json"):
-        raise typer.BadParameter("use 'text' or 'json'", param_hint="--format")
+        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
     date = None
     if as_of:
         try:
             date = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise typer.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from None
+            raise bad_option(
+                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
+            ) from None
     from checker.cli.report import SigningOptions
 
     signing = SigningOptions(
@@ -118,15 +118,27 @@ def check(
         passphrase_prompt=passphrase_prompt,
         timestamp_url=timestamp_url,
     )
+    inputs: list[Path] = [policy, *evidence, *signing.files()]
+    outputs = {"--json": json_out, "--pdf": pdf}
     try:
-        # the key first: a wrong passphrase should not wait for the whole computation
+        # outputs and the key first: a wrong path or passphrase must not wait for the
+        # whole computation
+        check_outputs(outputs, inputs=inputs)
         signer = signing.load_signer() if pdf is not None else None
         if pdf is None and (sign_key or sign_cert or p12):
             raise RspcheckError.one(
                 "missing-key", "signing options need --pdf FILE (what would be signed?)"
             )
+        # the engine's imports (numpy, scipy) only now: a bad option or path fails at once
+        from checker.engine.evaluate import evaluate
+        from checker.evidence import load_many
+        from checker.policy.load import load_policy
+
         loaded = load_policy(policy, today=date)
         ev = load_many(evidence)
+        # the manifests name more files (attempts tables): inputs too, known only now
+        inputs += [Path(name) for name, _ in ev.files]
+        check_outputs(outputs, inputs=inputs)
         from checker.cli._progress import threshold_progress
 
         with threshold_progress() as progress:
@@ -144,16 +156,16 @@ def check(
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     text = det.to_json()
-    if json_out:
-        json_out.write_text(text, encoding="utf-8")
-    if pdf is not None:
-        from checker.cli.report import write_pdf
+    try:
+        if json_out:
+            write_output(json_out, text, inputs=inputs)
+        if pdf is not None:
+            from checker.cli.report import write_pdf
 
-        try:
-            write_pdf(det, pdf, signer, signing)
-        except RspcheckError as err:
-            print_problems(err)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            write_pdf(det, pdf, signer, signing, inputs=inputs)
+    except RspcheckError as err:
+        print_problems(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)
     else:

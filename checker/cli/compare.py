@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import EXIT_BAD_INPUT, print_problems
+from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
 from checker.engine import DEFAULT_SEED
 
 
@@ -42,7 +42,7 @@ def compare(
     from checker.evidence.load import load_many
 
     if axis not in ("usd", "tokens", "seconds"):
-        raise typer.BadParameter("use usd, tokens or seconds", param_hint="--axis")
+        raise bad_option("--axis", f"{axis!r} is not a budget axis: use usd, tokens or seconds")
     try:
         ev = load_many(evidence)
         result = run_compare(

@@ -15,7 +15,11 @@ from checker.cli import app
 def demo(
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Folder to write into (created).", file_okay=False),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write into (created if missing; its parent must exist).",
+        ),
     ] = Path("rspcheck-demo"),
     replicates: Annotated[
         int | None,

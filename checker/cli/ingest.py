@@ -92,32 +92,28 @@ def ingest(
     recorded: such runs have no measured budget). **table**: CSV/JSONL/Parquet, one row per
     attempt, with `--map`.
 
-    Exit codes: **0** written (warnings allowed), **2** bad input (nothing written).
+    Exit codes: **0** written (warnings allowed), **2** bad input (nothing written), also
+    for an `--out` in a folder that does not exist (none is made) or onto a source.
 
     Example: `rspcheck ingest inspect logs/*.eval --scorer match --out evidence.yaml`
     """
-    from checker.cli._errors import EXIT_BAD_INPUT, print_problems
+    from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
     from checker.errors import RspcheckError
-    from checker.evidence.ingest import FORMATS, write_evidence
+    from checker.evidence.ingest import FORMATS
     from checker.evidence.ingest import ingest as run_ingest
-    from checker.evidence.ingest.writer import attempts_path
+    from checker.evidence.ingest.writer import attempts_path, write_evidence
+    from checker.files.outputs import check_outputs
 
     if format not in FORMATS:
-        raise typer.BadParameter(f"use one of: {', '.join(FORMATS)}", param_hint="FORMAT")
-    if not force:
-        for target in (out, attempts_path(out)):
-            if target.exists():
-                print_problems(
-                    RspcheckError.one(
-                        "output-exists",
-                        "the file exists already",
-                        file=str(target),
-                        hint="pass --force to overwrite it",
-                    )
-                )
-                raise typer.Exit(EXIT_BAD_INPUT)
+        raise bad_option("FORMAT", f"{format!r} is not a source format: use {', '.join(FORMATS)}")
     options: dict[str, object] = {}
     try:
+        # before reading the logs: a wrong --out must not wait for them
+        check_outputs(
+            {"--out": out, "its attempts file": attempts_path(out)},
+            inputs=sources,
+            overwrite=force,
+        )
         if format == "inspect":
             options = {"scorer": scorer, "scaffold": scaffold}
         elif format == "lm-eval":
@@ -144,12 +140,12 @@ def ingest(
             if val and not ok
         ]
         if unused:
-            raise typer.BadParameter(f"{', '.join(unused)} do(es) not apply to {format}")
+            raise bad_option(unused[0], f"{', '.join(unused)} do(es) not apply to {format}")
         evidence, used = _run_with_progress(run_ingest, format, sources, options, title)
+        manifest, attempts = write_evidence(evidence, out, inputs=sources, overwrite=force)
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    manifest, attempts = write_evidence(evidence, out)
     for w in evidence.warnings:
         typer.echo(w, err=True)
     _summary(evidence, used, manifest, attempts)

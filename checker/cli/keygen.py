@@ -17,8 +17,8 @@ def keygen(
         typer.Option(
             "--out",
             "-o",
-            help="Directory to write the key files into (created, mode 0700).",
-            file_okay=False,
+            help="Directory to write the key files into (created, mode 0700, if missing; "
+            "its parent must exist).",
         ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace existing key files.")] = False,
@@ -70,7 +70,12 @@ def keygen(
             file=passphrase_file,
             prompt="Passphrase for the development key: " if passphrase_prompt else None,
         )
-        paths = make_dev_ca(out, passphrase=secret, force=force)
+        paths = make_dev_ca(
+            out,
+            passphrase=secret,
+            force=force,
+            inputs=[passphrase_file] if passphrase_file is not None else (),
+        )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None

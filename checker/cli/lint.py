@@ -37,15 +37,18 @@ def lint(
     Example: `rspcheck lint policies/rspcheck-reference.yaml examples/evidence.yaml`
     """
     from checker.authoring.lint import lint_files
+    from checker.cli._errors import bad_option
 
     if format not in ("text", "json"):
-        raise typer.BadParameter("use 'text' or 'json'", param_hint="--format")
+        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
     as_of = None
     if today:
         try:
             as_of = dt.date.fromisoformat(today)
         except ValueError:
-            raise typer.BadParameter("write the date as YYYY-MM-DD", param_hint="--today") from None
+            raise bad_option(
+                "--today", f"{today!r} is not a date", hint="write it as YYYY-MM-DD"
+            ) from None
     report = lint_files(list(files), today=as_of)
     if format == "json":
         out = {

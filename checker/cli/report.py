@@ -3,6 +3,7 @@ shared with ``rspcheck check --pdf``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +20,9 @@ _SIGN = "Signing (PAdES)"
 PdfOpt = Annotated[
     Path | None,
     typer.Option(
-        "--pdf", help="Write the determination as a PDF/A-3b report here.", dir_okay=False
+        "--pdf",
+        # no dir_okay=False: checker.files.outputs refuses a folder with a coded message
+        help="Write the determination as a PDF/A-3b report here.",
     ),
 ]
 SignKeyOpt = Annotated[
@@ -147,17 +150,37 @@ class SigningOptions:
         assert self.key is not None and self.cert is not None
         return load_signer(self.key, self.cert, list(self.chain), passphrase=secret)
 
+    def files(self) -> list[Path]:
+        """The files these options read (key, certificates, passphrase file): inputs that no
+        output may overwrite."""
+        named = (self.key, self.cert, *self.chain, self.p12, self.passphrase_file)
+        return [p for p in named if p is not None]
+
     def _passphrase_named(self) -> bool:
         return bool(self.passphrase_env or self.passphrase_file or self.passphrase_prompt)
 
 
-def write_pdf(det: Determination, out: Path, signer: Any, options: SigningOptions) -> None:
+def write_pdf(
+    det: Determination,
+    out: Path,
+    signer: Any,
+    options: SigningOptions,
+    *,
+    inputs: Iterable[Path | str] = (),
+) -> None:
     """Render (and sign) ``det`` into ``out``; say what was written on stderr.
+
+    Args:
+        det: The determination.
+        out: The PDF to write (atomically, never onto one of ``inputs``).
+        signer: A pyHanko signer, or ``None`` for an unsigned PDF.
+        options: The signing options (the timestamp authority).
+        inputs: Files the run read.
 
     Raises:
         RspcheckError: rendering or signing failed, or ``out`` cannot be written.
     """
-    from checker.errors import RspcheckError
+    from checker.files.outputs import write_output
     from checker.report.render import render_pdf
     from checker.sign.keys import is_dev_certificate, signer_name
     from checker.sign.signing import signed_determination_pdf
@@ -167,12 +190,7 @@ def write_pdf(det: Determination, out: Path, signer: Any, options: SigningOption
         if signer is None
         else signed_determination_pdf(det, signer, timestamp_url=options.timestamp_url)
     )
-    try:
-        out.write_bytes(pdf)
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot write the PDF: {exc.strerror}", file=str(out)
-        ) from None
+    write_output(out, pdf, inputs=inputs)
     if signer is None:
         typer.echo(
             f"PDF written to {out} (UNSIGNED: nothing proves who issued it or that it is "
@@ -193,7 +211,7 @@ def report(
     ],
     pdf: Annotated[
         Path,
-        typer.Option("--pdf", help="Write the PDF/A-3b report here.", dir_okay=False),
+        typer.Option("--pdf", help="Write the PDF/A-3b report here."),
     ],
     sign_key: SignKeyOpt = None,
     sign_cert: SignCertOpt = None,
@@ -211,7 +229,8 @@ def report(
     `rspcheck check --json` writes). Without a key the PDF is **unsigned** and says so on
     its cover; a development key (`rspcheck keygen`) is marked **NOT FOR RELEASE**.
 
-    Exit codes: **0** written, **2** bad input (an unreadable or invalid JSON, a key problem).
+    Exit codes: **0** written, **2** bad input (an unreadable or invalid JSON, a key problem,
+    an output path that names the input, a folder or a missing folder).
 
     Example:
         rspcheck report determination.json --pdf determination.pdf --p12 signer.p12
@@ -233,7 +252,10 @@ def report(
     )
     try:
         from checker.determination import load_determination
+        from checker.files.outputs import check_outputs
 
+        inputs = [determination, *options.files()]
+        check_outputs({"--pdf": pdf}, inputs=inputs)
         det, canonical = load_determination(determination)
         signer = options.load_signer()
         if not canonical:
@@ -242,7 +264,7 @@ def report(
                 "canonical re-serialisation (what `rspcheck check --json` writes)",
                 err=True,
             )
-        write_pdf(det, pdf, signer, options)
+        write_pdf(det, pdf, signer, options, inputs=inputs)
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -48,7 +48,6 @@ def verify(
         typer.Option(
             "--json-out",
             help="Write the extracted determination.json here (only if the signature checks pass).",
-            dir_okay=False,
         ),
     ] = None,
     fmt: Annotated[
@@ -89,27 +88,27 @@ def verify(
     5. with --rerun, re-running the determination gives the same result.
 
     Exit status: **0** everything asked holds; **4** verification failed (each failure is
-    named with its code, see docs/errors.md); **2** bad usage or unreadable files.
+    named with its code, see docs/errors.md); **2** bad usage, unreadable files, or a
+    --json-out that names an input, a folder or a missing folder.
 
     Example:
         rspcheck verify determination.pdf --trust org-root.pem --policy rsp.yaml -e evals.jsonl
     """
     from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems
     from checker.errors import RspcheckError
+    from checker.files.outputs import check_outputs, write_output
+    from checker.sign.inputs import MAX_PDF_BYTES, read_input
     from checker.sign.keys import load_certificates
     from checker.sign.verify import verify_pdf
 
     evidence = evidence or []
     files = [*([policy] if policy is not None else []), *evidence]
+    inputs = [file, *trust, *files]
     try:
+        check_outputs({"--json-out": json_out}, inputs=inputs)
         when = _parse_time(at)
         roots = [cert for path in trust for cert in load_certificates(path)]
-        try:
-            pdf_bytes = file.read_bytes()
-        except OSError as exc:
-            raise RspcheckError.one(
-                "file-not-found", f"cannot read the PDF: {exc.strerror}", file=str(file)
-            ) from None
+        pdf_bytes = read_input(file, max_bytes=MAX_PDF_BYTES, what="the PDF")
         if rerun and (policy is None or not evidence):
             raise RspcheckError.one(
                 "missing-key",
@@ -133,7 +132,12 @@ def verify(
     # even if an input file differs
     wrote: str | None = None
     if json_out is not None and report.signature.ok and report.determination is not None:
-        json_out.write_bytes(report.determination)
+        try:
+            _refuse_recorded_input(json_out, report.determination_dict() or {})
+            write_output(json_out, report.determination, inputs=inputs)
+        except RspcheckError as err:
+            print_problems(err)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         wrote = str(json_out)
 
     if fmt is OutputFormat.json:
@@ -159,6 +163,39 @@ def verify(
         raise typer.Exit(EXIT_VERIFY_FAILED)
 
 
+def _refuse_recorded_input(out: Path, determination: dict[str, object]) -> None:
+    """Refuse to overwrite a file the determination records as one of its inputs (an attempts
+    table named by a manifest is one, though not given on the command line).
+
+    Raises:
+        RspcheckError: ``output-is-input``.
+    """
+    import hashlib
+
+    from checker.errors import RspcheckError
+
+    if not out.is_file():
+        return
+    recorded = determination.get("inputs")
+    digests = {
+        str(r.get("sha256", "")).lower(): str(r.get("name"))
+        for r in (recorded if isinstance(recorded, list) else [])
+        if isinstance(r, dict)
+    }
+    h = hashlib.sha256()
+    with out.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    name = digests.get(h.hexdigest())
+    if name is not None:
+        raise RspcheckError.one(
+            "output-is-input",
+            f"the output holds the input {name!r} the determination records; it would be lost",
+            hint="write the determination under another name",
+            file=str(out),
+        )
+
+
 def _parse_time(at: str | None) -> dt.datetime | None:
     from checker.errors import RspcheckError
 
@@ -169,8 +206,10 @@ def _parse_time(at: str | None) -> dt.datetime | None:
     except ValueError:
         raise RspcheckError.one(
             "invalid-value",
-            f"--at {at!r} is not an ISO 8601 time",
+            f"{at!r} is not an ISO 8601 time",
             hint="e.g. 2026-01-31T12:00:00Z",
+            file="<command line>",
+            loc=("--at",),
         ) from None
     return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
 

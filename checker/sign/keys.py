@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from checker.errors import RspcheckError
+from checker.files.outputs import check_output, output_folder, write_output
+from checker.sign.inputs import MAX_KEY_BYTES, read_input
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -126,14 +128,12 @@ def read_passphrase(
             )
         return Secret(value)
     if file is not None:
-        try:
-            raw = Path(file).read_bytes()
-        except OSError as exc:
-            raise RspcheckError.one(
-                "passphrase-unavailable",
-                f"cannot read the passphrase file: {exc.strerror}",
-                file=str(file),
-            ) from None
+        raw = read_input(
+            file,
+            max_bytes=MAX_KEY_BYTES,
+            what="the passphrase file",
+            code="passphrase-unavailable",
+        )
         raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
         if not raw:
             raise RspcheckError.one(
@@ -176,18 +176,29 @@ def make_dev_ca(
     force: bool = False,
     now: dt.datetime | None = None,
     validity_days: int = 365,
+    inputs: Sequence[str | os.PathLike[str]] = (),
 ) -> DevKeyPaths:
     """Write a development root CA and a signing key + certificate issued by it.
 
+    Every file goes through :func:`checker.files.outputs.write_output`: written atomically,
+    the private key and the PKCS#12 with mode 0600 from their first byte.
+
     Args:
-        out_dir: Directory to write into (created, mode 0700, if missing).
+        out_dir: Directory to write into (created, mode 0700, if missing; its parent must
+            exist).
         passphrase: Encrypt the key and the PKCS#12 with it; ``None``: unencrypted.
         force: Overwrite existing files; otherwise ``output-exists`` is raised.
         now: Start of validity (default: now). The root is valid ~10 years, the signer
             ``validity_days``.
+        inputs: Files the caller read (a passphrase file): none of them is overwritten.
 
     Returns:
         The four paths. The root's private key is not kept.
+
+    Raises:
+        RspcheckError: ``output-exists`` (without ``force``), ``output-unwritable`` (a
+            missing parent folder, a path that is not a folder, a file system that refuses),
+            ``output-is-input``.
     """
     out = Path(out_dir)
     paths = DevKeyPaths(
@@ -204,7 +215,10 @@ def make_dev_ca(
             f"development key files exist already: {', '.join(existing)}",
             hint="pass --force to replace them (the old key stops being usable)",
         )
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # the folder may be new, its parent not: a typo must not make directories appear
+    output_folder(out, mode=0o700)
+    for path in paths.all():  # before the keys are made, not after
+        check_output(path, inputs=inputs, overwrite=force)
 
     start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(minutes=5)
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
@@ -244,17 +258,19 @@ def make_dev_ca(
         serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
     )
     pem = serialization.Encoding.PEM
-    _write(paths.root_cert, root.public_bytes(pem), 0o644)
-    _write(paths.signer_cert, cert.public_bytes(pem), 0o644)
-    _write(
+    write_output(paths.root_cert, root.public_bytes(pem), mode=0o644, inputs=inputs)
+    write_output(paths.signer_cert, cert.public_bytes(pem), mode=0o644, inputs=inputs)
+    # private from the first byte on: the temporary file is 0o600 before anything is in it
+    write_output(
         paths.signer_key,
         key.private_bytes(pem, serialization.PrivateFormat.PKCS8, enc),
-        0o600,
+        mode=0o600,
+        inputs=inputs,
     )
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     p12 = pkcs12.serialize_key_and_certificates(b"rspcheck-dev-signer", key, cert, [root], enc)
-    _write(paths.p12, p12, 0o600)
+    write_output(paths.p12, p12, mode=0o600, inputs=inputs)
     return paths
 
 
@@ -272,17 +288,6 @@ def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
     )
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    """Write a file created with ``mode`` from the start (no window with wider permissions)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, mode)  # umask may have narrowed it; make it exact
-    os.replace(tmp, path)
-
-
 # -- certificates --------------------------------------------------------------------------
 
 
@@ -293,12 +298,7 @@ def load_certificates(path: str | os.PathLike[str]) -> list[x509.Certificate]:
         RspcheckError: ``file-not-found`` or ``certificate-unreadable``.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read certificate file: {exc.strerror}", file=str(p)
-        ) from None
+    data = read_input(p, max_bytes=MAX_KEY_BYTES, what="the certificate file")
     try:
         if b"-----BEGIN" in data:
             certs = x509.load_pem_x509_certificates(data)
@@ -359,12 +359,7 @@ def load_signer(
             passphrase itself never appears in the error.
     """
     kp = Path(key_path)
-    try:
-        data = kp.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read key file: {exc.strerror}", file=str(kp)
-        ) from None
+    data = read_input(kp, max_bytes=MAX_KEY_BYTES, what="the key file")
     key = _load_private_key(data, _secret_bytes(passphrase), str(kp))
     certs = load_certificates(cert_path)
     chain = [c for p in chain_paths for c in load_certificates(p)]
@@ -382,12 +377,7 @@ def load_signer_p12(
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     pp = Path(p12_path)
-    try:
-        data = pp.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read PKCS#12 file: {exc.strerror}", file=str(pp)
-        ) from None
+    data = read_input(pp, max_bytes=MAX_KEY_BYTES, what="the PKCS#12 file")
     secret = _secret_bytes(passphrase)
     failure: str | None = None
     try:

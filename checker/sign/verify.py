@@ -22,7 +22,10 @@ The determination contract (what rspcheck's engine writes and this module requir
 Verification rules: pyHanko's ``intact`` (digest over the signed byte range) and ``trusted``
 (valid, intact, and a path to a trust root at the validation time) are used, never ``valid``
 alone. The signature checked is the document's last one, and it must cover the entire file:
-any byte or revision appended afterwards is ``modified-after-signing``. Whether the
+any byte or revision appended afterwards is ``modified-after-signing``. The one span the
+signature cannot cover, its own ``/Contents`` hex string, must hold the CMS signature and then
+zero padding only, in one letter case (``signature-contents-altered``): otherwise bytes could be
+changed there, and a message hidden, while the signature still reads as intact. Whether the
 signer's certificate chains to a trust root is judged separately from its validity window, so
 an expired certificate from the right CA says ``certificate-expired``, not "untrusted".
 A certificate marked as an rspcheck development key fails with ``signed-with-dev-key`` unless
@@ -40,6 +43,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +54,7 @@ from cryptography import x509
 
 from checker.determination import DETERMINATION_NAME, parse_determination
 from checker.errors import Problem, RspcheckError
+from checker.sign.inputs import MAX_PDF_BYTES
 from checker.sign.keys import is_dev_certificate
 
 __all__ = [
@@ -61,8 +67,6 @@ __all__ = [
     "verify_pdf",
     "verify_signature",
 ]
-
-_MAX_PDF_BYTES = 512 * 1024 * 1024
 
 
 # -- the signature ------------------------------------------------------------------------
@@ -86,6 +90,9 @@ class SignatureReport:
     """How many signatures the PDF holds."""
     intact: bool | None = None
     """The signed bytes hash to the digest in the signature (pyHanko ``intact``)."""
+    contents_clean: bool | None = None
+    """The signature's ``/Contents`` (the one span of the file the signature cannot cover)
+    holds the CMS signature, then zero padding only, written as hex in one letter case."""
     valid: bool | None = None
     """The signature value verifies with the signer's public key (pyHanko ``valid``)."""
     trusted: bool | None = None
@@ -173,6 +180,13 @@ class SignatureReport:
             out.append((self.determination is not None, f"{DETERMINATION_NAME} attached"))
             return out
         out.append((self.intact, "signature intact (signed bytes unchanged)"))
+        if self.contents_clean is not None:
+            out.append(
+                (
+                    self.contents_clean,
+                    "signature's /Contents holds the signature and zero padding only",
+                )
+            )
         out.append((self.valid, "signature value verifies"))
         out.append((self.chains_to_trust_root, "signer chains to a trust root"))
         out.append((None, f"signer: {self.signer_subject}"))
@@ -427,6 +441,9 @@ def _verify_signature(
                 "from the signed revision, but the file as a whole is not the signed one",
             )
         )
+    contents = _contents_problem(reader, sig)
+    if contents is not None:
+        fails.append(contents)
     if not fails and not st.bottom_line:
         fails.append(Problem("signature-invalid", f"pyHanko's verdict is negative: {st.summary()}"))
 
@@ -441,6 +458,7 @@ def _verify_signature(
         signed=True,
         signature_count=count,
         intact=bool(st.intact),
+        contents_clean=contents is None,
         valid=bool(st.valid),
         trusted=bool(st.trusted),
         chains_to_trust_root=bool(chains),
@@ -462,6 +480,60 @@ def _verify_signature(
         pyhanko_summary=st.summary(),
         failures=tuple(fails),
     )
+
+
+def _contents_problem(reader: Any, sig: Any) -> Problem | None:
+    """Whether the signature's ``/Contents`` hides anything: a ``signature-contents-altered``
+    Problem, or ``None`` when it holds the CMS signature, then zero bytes, as plain hex.
+
+    The signed byte range leaves out exactly this hex string, so no digest protects it. A CMS
+    parser reads its DER object and ignores what follows, and a hex digit means the same in
+    either case: unless both are pinned down, bytes here can change (the file's sha256 with
+    them) while the signature still verifies, a channel for a hidden message.
+    """
+    from asn1crypto import parser
+
+    content = bytes(sig.pkcs7_content)
+
+    def altered(msg: str) -> Problem:
+        return Problem(
+            "signature-contents-altered",
+            msg,
+            hint="the file was altered after it was signed, in the one span the signature "
+            "cannot cover; obtain the original",
+        )
+
+    try:
+        header, body, trailer = parser.parse(content, strict=False)[3:]
+    except ValueError as exc:
+        return altered(f"the signature's /Contents does not start with a DER object: {exc}")
+    end = len(header) + len(body) + len(trailer)
+    extra = content[end:]
+    if extra.strip(b"\0"):
+        first = next(i for i, byte in enumerate(extra) if byte)
+        count = sum(1 for byte in extra if byte)
+        return altered(
+            f"the signature's /Contents holds {count} non-zero byte(s) after the CMS "
+            f"signature, the first at hex digit {2 * (end + first) + 1} of the string: "
+            "the padding there must be zeros"
+        )
+    try:
+        br = [int(x) for x in sig.byte_range]
+    except (TypeError, ValueError):
+        return None  # a byte range that odd fails the coverage check already
+    if len(br) != 4 or br[0] != 0:
+        return None
+    stream = reader.stream
+    stream.seek(br[1])
+    raw = stream.read(br[2] - br[1])
+    plain = b"<" + content.hex().encode("ascii") + b">"
+    if raw not in (plain, plain.upper()):
+        return altered(
+            "the signature's /Contents is not written as plain hex in one letter case (mixed "
+            "case, spaces or other characters between < and >): its bytes can vary while "
+            "the signature stays the same"
+        )
+    return None
 
 
 def _sha256() -> Any:
@@ -522,8 +594,8 @@ def _open_pdf(pdf_bytes: bytes) -> Any:
     if not isinstance(pdf_bytes, bytes | bytearray | memoryview):
         return Problem("not-a-pdf", f"expected bytes, got {type(pdf_bytes).__name__}")
     data = bytes(pdf_bytes)
-    if len(data) > _MAX_PDF_BYTES:
-        return Problem("file-too-large", f"the PDF is larger than {_MAX_PDF_BYTES} bytes")
+    if len(data) > MAX_PDF_BYTES:
+        return Problem("file-too-large", f"the PDF is larger than {MAX_PDF_BYTES:,} bytes")
     if b"%PDF-" not in data[:1024]:
         return Problem("not-a-pdf", "the file does not start with a PDF header (%PDF-)")
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -686,9 +758,15 @@ class InputCheck:
 
 
 def _sha256_file(path: Path) -> str | None:
+    """The file's sha256, or ``None`` when it is unreadable or not a regular file (``/dev/zero``
+    or a FIFO would never end)."""
     h = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        with os.fdopen(fd, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError:

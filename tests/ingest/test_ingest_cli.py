@@ -18,6 +18,7 @@ runner = CliRunner()
 
 def test_ingest_inspect_writes_evidence(tmp_path: Path) -> None:
     out = tmp_path / "ev" / "evidence.yaml"
+    out.parent.mkdir()  # ingest makes no folder (issue 11): a typo must not make one appear
     logs = sorted(str(p) for p in (DATA / "inspect").iterdir())
     r = runner.invoke(app, ["ingest", "inspect", *logs, "--out", str(out), "--scorer", "exact"])
     assert r.exit_code == 0, r.output

@@ -94,6 +94,48 @@ def test_one_byte_tamper_is_detected(signed_pdf, pki, where):
     )  # the signer is still who it was: only the bytes changed
 
 
+def _contents_span(pdf: bytes) -> tuple[int, int]:
+    """Where the signature's ``/Contents`` hex digits lie: between ``<`` and ``>``."""
+    _, gap_start, gap_end, _ = _byte_range(pdf)
+    assert pdf[gap_start : gap_start + 1] == b"<" and pdf[gap_end - 1 : gap_end] == b">"
+    return gap_start + 1, gap_end - 1
+
+
+@pytest.mark.parametrize("where", ["last-digit", "first-padding-digit"])
+def test_changed_signature_padding_is_caught(signed_pdf, pki, where):
+    # the one span no digest covers: a changed padding digit must not verify as intact
+    first, end = _contents_span(signed_pdf)
+    digits = signed_pdf[first:end]
+    padding = len(digits) - len(digits.rstrip(b"0"))
+    assert padding > 100, "pyHanko reserves room: the signature ends in zero padding"
+    pos = end - 1 if where == "last-digit" else end - padding
+    tampered = bytearray(signed_pdf)
+    tampered[pos] = ord("7")
+    r = verify_pdf(bytes(tampered), [pki.root.cert])
+    assert not r.ok
+    assert r.codes == ["signature-contents-altered"]
+    assert r.signature.contents_clean is False
+    assert "non-zero byte" in r.failures[0].msg and "padding" in r.failures[0].msg
+    assert (False, "signature's /Contents holds the signature and zero padding only") in (
+        r.checks()
+    )
+    # the untouched file still verifies, and says so
+    ok = verify_pdf(signed_pdf, [pki.root.cert])
+    assert ok.ok and ok.signature.contents_clean is True
+
+
+def test_hex_case_inside_the_signature_is_caught(signed_pdf, pki):
+    # a hex digit means the same in either case: a case flip changes the file, not the CMS
+    first, end = _contents_span(signed_pdf)
+    digits = signed_pdf[first:end]
+    letter = next(i for i, c in enumerate(digits) if chr(c) in "ABCDEFabcdef")
+    tampered = bytearray(signed_pdf)
+    tampered[first + letter] = ord(chr(digits[letter]).swapcase())
+    r = verify_pdf(bytes(tampered), [pki.root.cert])
+    assert r.codes == ["signature-contents-altered"]
+    assert "one letter case" in r.failures[0].msg
+
+
 def test_wrong_trust_root_is_untrusted(signed_pdf, pki):
     r = verify_pdf(signed_pdf, [pki.stranger_root.cert])
     assert (
@@ -316,6 +358,7 @@ def test_every_code_used_is_declared(signed_pdf, pki):
     # a Problem with an undeclared code raises; spot-check the report paths once more
     for code in (
         "signature-tampered",
+        "signature-contents-altered",
         "signer-untrusted",
         "certificate-expired",
         "certificate-not-yet-valid",

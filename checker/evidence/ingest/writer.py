@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from checker.evidence.model import SPEND_COLUMNS, AttemptsFile, Evidence, SourceFile
+from checker.files.outputs import check_output, open_output, write_output
 from checker.files.shipped import shipped_dir
 
 SCHEMA = shipped_dir("schemas") / "evidence.schema.json"
@@ -33,8 +35,14 @@ def _num(v: float) -> str:
     return repr(v)
 
 
-def write_attempts(evidence: Evidence, path: Path) -> str:
-    """Write the attempts JSONL; returns its sha256."""
+def write_attempts(
+    evidence: Evidence, path: Path, *, inputs: Iterable[str | Path] = (), overwrite: bool = True
+) -> str:
+    """Write the attempts JSONL (atomically, never onto an input); returns its sha256.
+
+    Raises:
+        RspcheckError: the path cannot be written (see :mod:`checker.files.outputs`).
+    """
     import json
 
     t = evidence.attempts
@@ -48,8 +56,7 @@ def write_attempts(evidence: Evidence, path: Path) -> str:
     run = t.run.tolist()
     task = t.task.tolist()
     h = hashlib.sha256()
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with open_output(path, inputs=inputs, overwrite=overwrite) as f:
         buf: list[str] = []
         for i in range(len(t)):
             parts = [
@@ -61,14 +68,13 @@ def write_attempts(evidence: Evidence, path: Path) -> str:
             parts.append(f', "limit_hit": {"true" if limit[i] else "false"}}}\n')
             buf.append("".join(parts))
             if len(buf) >= 10_000:
-                text = "".join(buf)
-                f.write(text)
-                h.update(text.encode())
+                raw = "".join(buf).encode()
+                f.write(raw)
+                h.update(raw)
                 buf.clear()
-        text = "".join(buf)
-        f.write(text)
-        h.update(text.encode())
-    os.replace(tmp, path)
+        raw = "".join(buf).encode()
+        f.write(raw)
+        h.update(raw)
     return h.hexdigest()
 
 
@@ -79,14 +85,35 @@ def _rel(path: str, base: Path) -> str:
         return Path(path).resolve().as_posix()
 
 
-def write_evidence(evidence: Evidence, out: str | Path) -> tuple[Path, Path]:
-    """Write ``out`` (manifest YAML) and its attempts JSONL; returns (manifest, attempts)."""
+def write_evidence(
+    evidence: Evidence,
+    out: str | Path,
+    *,
+    inputs: Iterable[str | Path] = (),
+    overwrite: bool = True,
+) -> tuple[Path, Path]:
+    """Write ``out`` (manifest YAML) and its attempts JSONL; returns (manifest, attempts).
+
+    Both go through :mod:`checker.files.outputs`: into a folder that exists (none is made),
+    atomically, never onto a file the evidence was read from.
+
+    Args:
+        evidence: What to write.
+        out: The manifest's path; the attempts go beside it (:func:`attempts_path`).
+        inputs: Files read to make ``evidence`` besides those it lists in ``files``.
+        overwrite: Whether existing files may be replaced.
+
+    Raises:
+        RspcheckError: ``output-unwritable``, ``output-exists``, ``output-is-input``.
+    """
     import yaml
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     att = attempts_path(out)
-    digest = write_attempts(evidence, att)
+    read = [*inputs, *(name for name, _ in evidence.files)]
+    for target in (out, att):  # both before either is written
+        check_output(target, inputs=read, overwrite=overwrite)
+    digest = write_attempts(evidence, att, inputs=read, overwrite=overwrite)
     base = out.parent
     runs = []
     for r in evidence.manifest.runs:
@@ -113,7 +140,5 @@ def write_evidence(evidence: Evidence, out: str | Path) -> tuple[Path, Path]:
     text = f"# yaml-language-server: $schema={schema}\n" + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=100
     )
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    write_output(out, text, inputs=read, overwrite=overwrite)
     return out, att
