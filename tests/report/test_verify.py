@@ -94,6 +94,15 @@ def test_one_byte_tamper_is_detected(signed_pdf, pki, where):
     )  # the signer is still who it was: only the bytes changed
 
 
+def _der_hex_length(digits: bytes) -> int:
+    """How many hex digits the DER object at the start of ``digits`` takes (tag, length, body)."""
+    head = bytes.fromhex(digits[:12].decode())
+    if head[1] < 0x80:
+        return 2 * (2 + head[1])
+    n = head[1] & 0x7F
+    return 2 * (2 + n + int.from_bytes(head[2 : 2 + n], "big"))
+
+
 def _contents_span(pdf: bytes) -> tuple[int, int]:
     """Where the signature's ``/Contents`` hex digits lie: between ``<`` and ``>``."""
     _, gap_start, gap_end, _ = _byte_range(pdf)
@@ -105,10 +114,10 @@ def _contents_span(pdf: bytes) -> tuple[int, int]:
 def test_changed_signature_padding_is_caught(signed_pdf, pki, where):
     # the one span no digest covers: a changed padding digit must not verify as intact
     first, end = _contents_span(signed_pdf)
-    digits = signed_pdf[first:end]
-    padding = len(digits) - len(digits.rstrip(b"0"))
-    assert padding > 100, "pyHanko reserves room: the signature ends in zero padding"
-    pos = end - 1 if where == "last-digit" else end - padding
+    der_end = first + _der_hex_length(signed_pdf[first:end])
+    assert end - der_end > 100, "pyHanko reserves room: the signature ends in zero padding"
+    # the DER itself may end in zero digits: the padding starts where its length says
+    pos = end - 1 if where == "last-digit" else der_end
     tampered = bytearray(signed_pdf)
     tampered[pos] = ord("7")
     r = verify_pdf(bytes(tampered), [pki.root.cert])
