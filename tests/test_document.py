@@ -135,7 +135,7 @@ def test_file_not_found(tmp_path):
 
 
 def test_directory_is_not_a_file(tmp_path):
-    assert fail(tmp_path)[0][0] == "file-not-found"
+    assert fail(tmp_path)[0][0] == "not-regular-file"
 
 
 def test_oversized_file(tmp_path, monkeypatch):
