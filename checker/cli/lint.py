@@ -24,6 +24,15 @@ def lint(
         str | None,
         typer.Option(help="Judge waiver expiry as of this date (YYYY-MM-DD); default today."),
     ] = None,
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Check policy and evidence files: schema, references, cycles, impossible thresholds.
 
@@ -46,7 +55,10 @@ def lint(
             as_of = dt.date.fromisoformat(today)
         except ValueError:
             raise typer.BadParameter("write the date as YYYY-MM-DD", param_hint="--today") from None
-    report = lint_files(list(files), today=as_of)
+    from checker.evidence.load import allowing_outside
+
+    with allowing_outside(allow_outside or ()):
+        report = lint_files(list(files), today=as_of)
     if format == "json":
         out = {
             "files": {str(f): report.kinds.get(str(f), "unreadable") for f in files},

@@ -74,6 +74,15 @@ def verify(
             help="Also re-run the determination from --policy and --evidence and compare.",
         ),
     ] = False,
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable (with --rerun).",
+        ),
+    ] = None,
 ) -> None:
     """Verify a signed determination PDF: who signed it, that nothing changed, and what it
     was computed from.
@@ -116,15 +125,18 @@ def verify(
                 "--rerun needs --policy and at least one --evidence",
                 hint="give the same inputs the determination was made from",
             )
-        report = verify_pdf(
-            pdf_bytes,
-            roots,
-            inputs=files,
-            rerun_with=(policy, evidence) if rerun and policy is not None else None,
-            validation_time=when,
-            allow_dev_key=allow_dev_key,
-            name=str(file),
-        )
+        from checker.evidence.load import allowing_outside
+
+        with allowing_outside(allow_outside or ()):  # the re-run loads the evidence
+            report = verify_pdf(
+                pdf_bytes,
+                roots,
+                inputs=files,
+                rerun_with=(policy, evidence) if rerun and policy is not None else None,
+                validation_time=when,
+                allow_dev_key=allow_dev_key,
+                name=str(file),
+            )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
