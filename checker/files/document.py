@@ -233,10 +233,11 @@ class _LimitedComposer(Composer):
         self.path: list[str | int] = []
         """The key path of the node being composed (for messages)."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        if self.check_event(AliasEvent):
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        events: Any = self  # the parser mixed in beside this class (PyYAML's or libyaml's)
+        if events.check_event(AliasEvent):
             return Composer.compose_node(self, parent, index)
-        event = self.peek_event()
+        event = events.peek_event()
         mark = event.start_mark
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -269,8 +270,8 @@ class _LimitedComposer(Composer):
                 node = Composer.compose_node(self, parent, index)
             finally:
                 self.depth -= 1
-            if isinstance(event, ScalarEvent) and event.tag not in (None, "!"):
-                node.explicit_tag = True  # `!!int 010`: typed by its author, not by YAML 1.1
+            if node is not None and isinstance(event, ScalarEvent) and event.tag not in (None, "!"):
+                vars(node)["explicit_tag"] = True  # `!!int 010`: typed by its author, not YAML 1.1
             return node
         finally:
             if keyed:
@@ -299,7 +300,7 @@ class _PyLoader(
 try:  # libyaml's parser makes the events about five times faster than PyYAML's
     from yaml._yaml import CParser
 
-    class _CLoader(_LimitedComposer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]  # CParser is untyped
+    class _CLoader(_LimitedComposer, CParser, SafeConstructor, Resolver):
         """libyaml's parser (events in C) under the limited composer (nodes in Python)."""
 
         def __init__(self, text: str, file: str) -> None:
