@@ -22,6 +22,10 @@ CODES: dict[str, str] = {
     # -- reading files ---------------------------------------------------------------------
     "file-not-found": "The named file does not exist or cannot be opened.",
     "file-too-large": "The file exceeds the size limit for its kind.",
+    "not-regular-file": "The path names a folder, device, FIFO or socket where a regular file is "
+    "needed.",
+    "path-outside-evidence": "A path a manifest names lies outside the manifest's folder (symlinks "
+    "resolved), in no folder allowed with --allow-outside.",
     "file-empty": "The file is empty or holds only comments.",
     "not-utf8": "The file is not valid UTF-8 text.",
     "binary-file": "The file looks binary (NUL bytes or control characters), not text.",
@@ -30,6 +34,8 @@ CODES: dict[str, str] = {
     "yaml-alias-limit": "The document expands too many aliases (an alias or anchor bomb).",
     "yaml-too-deep": "The document nests deeper than the limit.",
     "yaml-unsupported-tag": "The document uses a YAML tag rspcheck does not accept.",
+    "yaml-ambiguous": "A plain YAML value that YAML 1.1 and YAML 1.2 read differently (010, 1:30, "
+    "0b11, yes/no/on/off).",
     "top-level-not-mapping": "The document's top level is not a mapping of keys to values.",
     "unknown-format": "The file's kind cannot be told from its name or contents.",
     # -- schema ----------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_file_not_found(tmp_path):
 
 
 def test_directory_is_not_a_file(tmp_path):
-    assert fail(tmp_path)[0][0] == "file-not-found"
+    assert fail(tmp_path)[0][0] == "not-regular-file"
 
 
 def test_oversized_file(tmp_path, monkeypatch):
@@ -245,3 +245,80 @@ def test_dates_and_special_floats_parse(tmp_path):
     assert doc.data["d"] == dt.date(2026, 1, 2)
     assert math.isnan(doc.data["n"])
     assert doc.data["i"] == -math.inf
+
+
+# -- YAML 1.1 readings that YAML 1.2 does not share ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "reading"),
+    [
+        ("010", "octal number 8"),
+        ("-07", "octal number -7"),
+        ("1:30", "base-60 number 90"),
+        ("1:30.5", "base-60 number 90.5"),
+        ("0b11", "binary number 3"),
+        ("yes", "boolean true"),
+        ("Off", "boolean false"),
+        ("NO", "boolean false"),
+    ],
+)
+def test_ambiguous_scalars_are_refused(tmp_path, value, reading):
+    with pytest.raises(RspcheckError) as info:
+        load_document(write(tmp_path, f"a:\n  b: {value}\n"))
+    [p] = info.value.problems
+    assert (p.code, p.line, p.column, p.loc) == ("yaml-ambiguous", 2, 6, ("a", "b"))
+    assert reading in p.msg and "quote" in p.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("'010'", "010"),
+        ('"1:30"', "1:30"),
+        ("'no'", "no"),
+        ("!!int 010", 8),
+        ("true", True),
+        ("0x1F", 31),
+        ("1_000", 1000),
+        ("0", 0),
+        ("1e3", 1000.0),
+        ("2.5e-4", 0.00025),
+        ("'1e3'", "1e3"),
+    ],
+)
+def test_unambiguous_scalars_are_read(tmp_path, text, value):
+    got = load_document(write(tmp_path, f"a: {text}\n")).data["a"]
+    assert got == value and type(got) is type(value)
+
+
+def test_keys_are_read_as_written(tmp_path):
+    doc = load_document(write(tmp_path, "on: 1\n010: 2\nyes: 3\n1: 4\n"))
+    assert doc.data == {"on": 1, "010": 2, "yes": 3, "1": 4}
+
+
+def test_too_many_values_fail_while_composing(tmp_path, monkeypatch):
+    monkeypatch.setattr(document, "MAX_NODES", 1000)
+    p = write(tmp_path, "a: [" + ",".join(["1"] * 5000) + "]\n")
+    with pytest.raises(RspcheckError) as info:
+        load_document(p)
+    [prob] = info.value.problems
+    assert (prob.code, prob.line) == ("file-too-large", 1)
+    assert "more than 1,000 values" in prob.msg
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_only_regular_files_are_opened(tmp_path, kind):
+    import os
+
+    p = tmp_path / "p.yaml"
+    if kind == "fifo":
+        os.mkfifo(p)  # never written: a blocking open would hang
+    else:
+        p.symlink_to("/dev/zero")
+    assert fail(p)[0][0] == "not-regular-file"
+
+
+def test_json_too_deep_is_a_value_error():
+    with pytest.raises(document.JsonTooDeep):
+        document.json_loads("[" * 100_000 + "]" * 100_000)

@@ -537,3 +537,44 @@ def test_tsv_is_read_like_csv(tmp_path, monkeypatch):
     monkeypatch.setattr(tables, "_read_arrow", lambda *a: None)
     assert as_tuple(read_attempts(p)) == fast
     assert fast[1] == ("007", "t2") and fast[-1] == [True, False]
+
+
+# -- attempt paths are confined to the manifest's folder (issue 11, item 6) --------------------
+
+
+def _outside_setup(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"run": "r", "task": "t", "score": 1}\n')
+    (tmp_path / "ev").mkdir()
+    manifest = tmp_path / "ev" / "evidence.yaml"
+    manifest.write_text(
+        "kind: rspcheck-evidence\nmodels:\n  - id: m\nruns:\n  - {id: r, model: m, eval: e}\n"
+        "attempts:\n  - path: ../data/a.jsonl\n"
+    )
+    return manifest
+
+
+@pytest.mark.parametrize("command", ["check", "lint", "compare"])
+def test_allow_outside_option(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from checker.cli import app
+
+    manifest = _outside_setup(tmp_path)
+    args = {
+        "check": ["check", "-p", "tests/data/policy-small.yaml", "-e", str(manifest)],
+        "lint": ["lint", str(manifest)],
+        "compare": ["compare", "-e", str(manifest), "--eval", "e", "--models", "m", "m"],
+    }[command]
+    refused = CliRunner().invoke(app, args)
+    assert "path-outside-evidence" in refused.output
+    allowed = CliRunner().invoke(app, [*args, "--allow-outside", str(tmp_path / "data")])
+    assert "path-outside-evidence" not in allowed.output
+
+
+def test_shown_quotes_cells_cut_short():
+    from checker.files.access import shown
+
+    assert shown("x" * 10_000).startswith("'xxxx") and len(shown("x" * 10_000)) < 60
+    assert len(shown([[[[1] * 1000]]])) < 60
+    assert shown("ok") == "'ok'"

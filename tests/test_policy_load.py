@@ -131,7 +131,7 @@ CASES = {
     ),
     "boolean in points": (
         "points: [[10, 0.3]",
-        "points: [[10, yes]",
+        "points: [[10, true]",
         [("wrong-type", 29, 21, ("thresholds", 0, "function", "points", 0, 1))],
     ),
     "word for boolean": (

@@ -8,6 +8,7 @@ finding of severity error or warning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,12 @@ class LintReport:
         return 1 if self.errors else 0
 
 
-def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> LintReport:
+def lint_files(
+    paths: list[str | Path],
+    *,
+    today: dt.date | None = None,
+    allow_outside: Sequence[str | Path] = (),
+) -> LintReport:
     """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check."""
     from checker.evidence.load import check_manifest, load_manifest
     from checker.evidence.model import EvidenceManifest
@@ -113,7 +119,8 @@ def lint_files(paths: list[str | Path], *, today: dt.date | None = None) -> Lint
                 manifest = validate(EvidenceManifest, doc)
                 found.extend(check_manifest(manifest, doc))
                 try:
-                    load_manifest(path)  # reads attempt files: digests, rows, run references
+                    # reads attempt files: digests, rows, run references
+                    load_manifest(path, allow_outside=allow_outside)
                 except RspcheckError as err:
                     found.extend(p for p in err.problems if p not in found.problems)
                 manifests.append((name, manifest))

@@ -65,6 +65,15 @@ def check(
             "budgets on every eval the policy uses."
         ),
     ] = None,
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable.",
+        ),
+    ] = None,
     pdf: PdfOpt = None,
     sign_key: SignKeyOpt = None,
     sign_cert: SignCertOpt = None,
@@ -135,7 +144,7 @@ def check(
         from checker.policy.load import load_policy
 
         loaded = load_policy(policy, today=date)
-        ev = load_many(evidence)
+        ev = load_many(evidence, allow_outside=allow_outside or ())
         # the manifests name more files (attempts tables): inputs too, known only now
         inputs += [Path(name) for name, _ in ev.files]
         check_outputs(outputs, inputs=inputs)

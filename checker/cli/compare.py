@@ -27,6 +27,15 @@ def compare(
     replicates: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Compare two models at matched budgets, beside their own-maximum comparison.
 
@@ -44,7 +53,7 @@ def compare(
     if axis not in ("usd", "tokens", "seconds"):
         raise bad_option("--axis", f"{axis!r} is not a budget axis: use usd, tokens or seconds")
     try:
-        ev = load_many(evidence)
+        ev = load_many(evidence, allow_outside=allow_outside or ())
         result = run_compare(
             ev, eval_id, models[0], models[1], axis=axis, replicates=replicates, seed=seed
         )

@@ -24,6 +24,15 @@ def lint(
         str | None,
         typer.Option(help="Judge waiver expiry as of this date (YYYY-MM-DD); default today."),
     ] = None,
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Check policy and evidence files: schema, references, cycles, impossible thresholds.
 
@@ -49,7 +58,7 @@ def lint(
             raise bad_option(
                 "--today", f"{today!r} is not a date", hint="write it as YYYY-MM-DD"
             ) from None
-    report = lint_files(list(files), today=as_of)
+    report = lint_files(list(files), today=as_of, allow_outside=allow_outside or ())
     if format == "json":
         out = {
             "files": {str(f): report.kinds.get(str(f), "unreadable") for f in files},

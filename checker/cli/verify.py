@@ -73,6 +73,15 @@ def verify(
             help="Also re-run the determination from --policy and --evidence and compare.",
         ),
     ] = False,
+    allow_outside: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-outside",
+            metavar="DIR",
+            help="A folder outside a manifest's own that its attempt files may lie in "
+            "(default: none; manifests from others must not reach out); repeatable (with --rerun).",
+        ),
+    ] = None,
 ) -> None:
     """Verify a signed determination PDF: who signed it, that nothing changed, and what it
     was computed from.
@@ -120,6 +129,7 @@ def verify(
             roots,
             inputs=files,
             rerun_with=(policy, evidence) if rerun and policy is not None else None,
+            allow_outside=allow_outside or (),
             validation_time=when,
             allow_dev_key=allow_dev_key,
             name=str(file),

@@ -18,6 +18,7 @@ from checker.evidence.model import (
     SPEND_COLUMNS,
     AttemptTable,
 )
+from checker.files.access import shown
 from checker.files.tables import FLAG_HINT, Column, RawTable, parse_flags, read_table_columns
 
 
@@ -48,21 +49,26 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
     columns, lines, name = raw.columns, raw.lines, raw.file
     collector = ProblemCollector(name)
     unknown = [c for c in columns if c not in ATTEMPT_COLUMNS]
-    for c in unknown:
-        collector.add(
-            "unknown-key",
-            f"unknown attempt column {c!r}",
-            hint=did_you_mean(c, ATTEMPT_COLUMNS)
-            or f"columns: {', '.join(ATTEMPT_COLUMNS)} (map other tables with `rspcheck "
-            "ingest table`)",
-        )
     missing = [c for c in REQUIRED_ATTEMPT_COLUMNS if c not in columns]
     if missing:
+        # Not an attempts table: its header cells are not named (the file could be anything
+        # a manifest pointed at; a message locates the problem, it does not copy the file).
+        others = f"; it has {len(unknown):,} other column(s)" if unknown else ""
         collector.add(
             "attempt-missing-column",
-            f"missing required column(s): {', '.join(missing)}",
-            hint="every attempt needs run, task and score",
+            f"missing required column(s): {', '.join(missing)}{others}",
+            hint="every attempt needs run, task and score; columns: "
+            f"{', '.join(ATTEMPT_COLUMNS)} (map other tables with `rspcheck ingest table`)",
         )
+    else:
+        for c in unknown:
+            collector.add(
+                "unknown-key",
+                f"unknown attempt column {shown(c)}",
+                hint=did_you_mean(c, ATTEMPT_COLUMNS)
+                or f"columns: {', '.join(ATTEMPT_COLUMNS)} (map other tables with `rspcheck "
+                "ingest table`)",
+            )
     collector.raise_if_errors()
     n = raw.rows
 
@@ -92,7 +98,7 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
             mistyped[col] = bad
             collector.add(
                 "wrong-type",
-                f"column {col!r} holds {values[int(bad[0])]!r}, not a number "
+                f"column {col!r} holds {shown(values[int(bad[0])])}, not a number "
                 f"({bad.size:,} such rows)",
                 hint="numbers only; leave a cell empty (or null) when a value was not measured",
                 **where(bad),
@@ -168,7 +174,7 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
             if bad.size:
                 collector.add(
                     "wrong-type",
-                    f"{key} holds {vals[int(bad[0])]!r}, not an id ({bad.size:,} such rows)",
+                    f"{key} holds {shown(vals[int(bad[0])])}, not an id ({bad.size:,} such rows)",
                     hint="ids are strings (or whole numbers)",
                     **where(bad),
                 )
@@ -179,7 +185,7 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
         if bad.size:
             collector.add(
                 "wrong-type",
-                f"column 'limit_hit' holds {flags[int(bad[0])]!r}, not true/false "
+                f"column 'limit_hit' holds {shown(flags[int(bad[0])])}, not true/false "
                 f"({bad.size:,} such rows)",
                 hint=FLAG_HINT,
                 **where(bad),

@@ -10,8 +10,9 @@ read here (:func:`load_manifest`); the other kinds by the ingest readers
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +20,26 @@ import numpy as np
 from checker.errors import Problem, ProblemCollector, RspcheckError, did_you_mean
 from checker.evidence.attempts import read_attempts
 from checker.evidence.model import AttemptTable, EvalRun, Evidence, EvidenceManifest, ModelInfo
-from checker.files.document import Document, load_document, sha256_file
+from checker.files.access import confine, sha256_file, shown
+from checker.files.document import Document, load_document
 from checker.files.sniff import EvidenceKind, sniff_or_raise
+from checker.files.tables import MAX_TABLE_BYTES
 from checker.files.validation import validate
 
 MAX_LISTED = 5
 """Runs named in one message before the rest are counted."""
 
 
-def load_evidence(path: str | Path, *, scorer: str | None = None) -> Evidence:
+def _allowed(allow_outside: Iterable[str | Path] | None) -> tuple[Path, ...]:
+    return tuple(Path(f) for f in allow_outside or ())
+
+
+def load_evidence(
+    path: str | Path,
+    *,
+    scorer: str | None = None,
+    allow_outside: Iterable[str | Path] | None = None,
+) -> Evidence:
     """Load evidence from any source rspcheck reads, the reader chosen by what the file is.
 
     Args:
@@ -37,6 +49,8 @@ def load_evidence(path: str | Path, *, scorer: str | None = None) -> Evidence:
             ``rspcheck ingest table`` reads it, without a column mapping).
         scorer: for logs, which scorer's (Inspect) or metric's (lm-eval) value is the score;
             default the log's first.
+        allow_outside: folders besides a manifest's own that its attempt files may lie in
+            (the CLI's ``--allow-outside DIR``); see :func:`load_manifest`.
 
     Returns:
         The evidence; warnings (a log that stopped early, skipped attempts, no measured
@@ -48,14 +62,29 @@ def load_evidence(path: str | Path, *, scorer: str | None = None) -> Evidence:
     """
     kind = sniff_or_raise(path)
     if kind is EvidenceKind.MANIFEST:
-        return load_manifest(path)
+        return load_manifest(path, allow_outside=allow_outside)
     from checker.evidence.ingest import load_log_evidence  # lazy: only for logs and tables
 
     return load_log_evidence(path, scorer=scorer, kind=kind)
 
 
-def load_manifest(path: str | Path) -> Evidence:
+def load_manifest(
+    path: str | Path, *, allow_outside: Iterable[str | Path] | None = None
+) -> Evidence:
     """Load an evidence manifest (YAML/JSON) and the attempt files it names.
+
+    A manifest comes from someone else, and so do the paths in it: each attempt file must be a
+    regular file inside the manifest's folder (or a folder below it) once ``..`` and symlinks
+    are resolved, or inside one of ``allow_outside``; any other is refused
+    (``path-outside-evidence``) before it is opened, so a manifest cannot have rspcheck read,
+    or quote in a message, a file its author could not. Attempt files are at most
+    :data:`~checker.files.tables.MAX_TABLE_BYTES` each. ``runs[].source`` paths are
+    provenance, never opened.
+
+    Args:
+        path: the manifest.
+        allow_outside: folders besides the manifest's own that attempt files may lie in;
+            none by default.
 
     Raises:
         RspcheckError: every problem found, located by file, line and key path or row.
@@ -79,20 +108,19 @@ def load_manifest(path: str | Path) -> Evidence:
     collector.extend(check_manifest(manifest, doc))
     tables: list[AttemptTable] = []
     files = [(doc.file, doc.sha256)]
+    allowed = _allowed(allow_outside)
     for i, af in enumerate(manifest.attempts):
-        target = (p.parent / af.path) if not Path(af.path).is_absolute() else Path(af.path)
+        where = ("attempts", i, "path")
+        target = p.parent / af.path  # an absolute path stays itself
+        if not confine(target, p.parent, allowed):
+            collector.extend([_outside(doc, af.path, target, where, allowed)])
+            continue
         try:
-            digest = sha256_file(target)
-        except OSError as exc:
+            digest = sha256_file(target, max_bytes=MAX_TABLE_BYTES, display=str(target))
+        except RspcheckError as err:  # located where the manifest names the file
             collector.extend(
-                [
-                    doc.problem(
-                        "file-not-found",
-                        f"attempts file {af.path!r} cannot be opened: {exc.strerror or exc}",
-                        ("attempts", i, "path"),
-                        hint="paths are relative to the manifest's folder",
-                    )
-                ]
+                doc.problem(e.code, f"attempts file {af.path!r} {e.msg}", where, hint=e.hint)
+                for e in err.problems
             )
             continue
         if af.sha256 and af.sha256 != digest:
@@ -122,6 +150,28 @@ def load_manifest(path: str | Path) -> Evidence:
     warnings += [p.format() for p in collector.problems if p.severity == "warning"]
     return Evidence(
         manifest=manifest, attempts=attempts, files=tuple(files), warnings=tuple(warnings)
+    )
+
+
+def _outside(
+    doc: Document, named: str, target: Path, where: tuple[str, int, str], allowed: tuple[Path, ...]
+) -> Problem:
+    """The ``path-outside-evidence`` problem for an attempts path (nothing of it is read)."""
+    if Path(named).is_absolute():
+        how = "an absolute path"
+    elif ".." in Path(named).parts:
+        how = "a path with '..'"
+    else:
+        how = "a path through a symlink"
+    also = f" or the {len(allowed)} allowed folder(s)" if allowed else ""
+    return doc.problem(
+        "path-outside-evidence",
+        f"attempts file {named!r} is {how} that leads outside the manifest's folder{also}; "
+        "it is not read",
+        where,
+        hint="move the file into the manifest's folder (or one below it); if the manifest is "
+        "yours and the file must stay, allow its folder: --allow-outside DIR "
+        "(load_evidence(..., allow_outside=[DIR]))",
     )
 
 
@@ -169,7 +219,7 @@ def check_attempts_against_runs(
     unknown = [r for r in attempts.run_ids if r not in run_ids]
     if unknown:
         counts = Counter(np.asarray(attempts.run_ids, dtype=object)[attempts.run])
-        listed = ", ".join(f"{r!r} ({counts[r]:,} rows)" for r in unknown[:MAX_LISTED])
+        listed = ", ".join(f"{shown(r)} ({counts[r]:,} rows)" for r in unknown[:MAX_LISTED])
         more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
         first = int(np.flatnonzero(attempts.run == attempts.run_ids.index(unknown[0]))[0])
         file, line = attempts.locate(first)
@@ -201,8 +251,8 @@ def check_attempts_against_runs(
                 Problem(
                     "attempt-duplicate",
                     f"{int((repeats[dup] - 1).sum()):,} attempt records repeat a (run, task, "
-                    f"attempt) key, e.g. run {attempts.run_ids[attempts.run[row]]!r}, task "
-                    f"{attempts.task_ids[attempts.task[row]]!r}, attempt "
+                    f"attempt) key, e.g. run {shown(attempts.run_ids[attempts.run[row]])}, task "
+                    f"{shown(attempts.task_ids[attempts.task[row]])}, attempt "
                     f"{int(attempts.attempt[row])}{where}",
                     file=file or doc.file,
                     line=line,  # the first repeat
@@ -285,7 +335,12 @@ def merge_evidence(parts: list[Evidence]) -> Evidence:
     )
 
 
-def load_many(paths: Sequence[str | Path], *, workers: int | None = None) -> Evidence:
+def load_many(
+    paths: Sequence[str | Path],
+    *,
+    workers: int | None = None,
+    allow_outside: Iterable[str | Path] | None = None,
+) -> Evidence:
     """Load several evidence files (manifests or eval logs) and merge them: the same result as
     ``merge_evidence([load_evidence(p) for p in paths])``, sooner.
 
@@ -295,12 +350,14 @@ def load_many(paths: Sequence[str | Path], *, workers: int | None = None) -> Evi
     in input order raises its :class:`~checker.errors.RspcheckError`, as sequentially. One
     file, or a few small ones, are read in this process (see :mod:`checker.files.workers`).
     ``workers``: processes to use (default: the CPUs available, at most 8); 1 is sequential.
+    ``allow_outside``: as for :func:`load_evidence`, for every manifest among ``paths``.
     """
     from checker.files.workers import gc_paused, map_ordered, pool_size
 
     files = [Path(p) for p in paths]
     n = pool_size(files, workers)
+    load = functools.partial(load_evidence, allow_outside=_allowed(allow_outside))
     with gc_paused():
         if n <= 1:
-            return merge_evidence([load_evidence(p) for p in files])
-        return merge_evidence(map_ordered(load_evidence, files, n))
+            return merge_evidence([load(p) for p in files])
+        return merge_evidence(map_ordered(load, files, n))

@@ -37,6 +37,12 @@ Id = Annotated[
 ]
 """Identifier: letters, digits and ``_ . : / @ + -``, starting with a letter or digit."""
 
+MAX_TASKS = 1_000_000
+"""Most tasks a summary may state (the largest benchmarks in use have ~10^5): the engine holds
+arrays of one entry per task, so a count of 10^9 would be gigabytes."""
+MAX_ATTEMPTS_PER_TASK = 1_000_000
+"""Most attempts per task (or epochs) a summary or a run's limits may state."""
+
 EvidenceFormat = Literal[
     "rspcheck-attempts", "inspect-eval", "inspect-json", "lm-eval", "table", "manual"
 ]
@@ -72,7 +78,7 @@ class RunLimits(Strict):
     """Messages allowed per attempt."""
     cost_limit: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     """USD allowed per attempt."""
-    epochs: int | None = Field(default=None, ge=1)
+    epochs: int | None = Field(default=None, ge=1, le=MAX_ATTEMPTS_PER_TASK)
     """Attempts per task the run was configured for."""
 
 
@@ -95,9 +101,9 @@ class RunSummary(Strict):
 
     score: float = Field(ge=0, le=1, allow_inf_nan=False)
     """Mean score over tasks, in [0, 1]."""
-    n_tasks: int = Field(ge=1)
-    """Number of tasks scored."""
-    attempts_per_task: int = Field(default=1, ge=1)
+    n_tasks: int = Field(ge=1, le=MAX_TASKS)
+    """Number of tasks scored (at most :data:`MAX_TASKS`)."""
+    attempts_per_task: int = Field(default=1, ge=1, le=MAX_ATTEMPTS_PER_TASK)
     """Attempts per task the score averages over."""
     mean_tokens: NonNegativeFloat | None = None
     """Mean tokens spent per attempt."""

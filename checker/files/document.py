@@ -10,22 +10,31 @@ that a schema error can point at the exact place in the file.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from checker.errors import Problem, RspcheckError
+from checker.files.access import read_bytes as _read_regular
+from checker.files.access import sha256_file as sha256_file  # re-exported: its old home
 
 MAX_BYTES = 16 * 1024 * 1024
 """Largest policy or manifest accepted (attempt records live in their own files)."""
 MAX_DEPTH = 64
 """Deepest nesting accepted."""
-MAX_NODES = 2_000_000
-"""Most values a document may hold."""
+MAX_NODES = 500_000
+"""Most values a document may hold (keys, values and collections; a manifest of 50,000 tasks
+holds about 450,000). Counted while the document is composed, so a file of millions of tiny
+values is refused after half a million, in about two seconds, not after all of them."""
 MAX_NODES_WITH_ALIASES = 200_000
 """Most values a document that uses aliases may expand to, each alias counted at every use."""
 
@@ -69,48 +78,32 @@ class Document:
         return Problem(code, msg, file=self.file, line=line, column=col, loc=tuple(loc), **kw)
 
 
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than Python's parser recurses (about a thousand levels)."""
+
+
+def json_loads(text: str | bytes) -> Any:
+    """``json.loads`` that turns too deep a nesting into :class:`JsonTooDeep`, a ValueError.
+
+    The stdlib parser recurses once per level and raises RecursionError past Python's limit;
+    a caller that reports ValueError as "not valid JSON" then reports this too, and one that
+    tells it apart (``isinstance(exc, JsonTooDeep)``) reports ``yaml-too-deep``.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise JsonTooDeep("nested too deeply (more than about 1,000 levels)") from None
+
+
 def read_bytes(path: str | Path, *, max_bytes: int | None = None) -> bytes:
-    """Read a file, turning OS errors and oversize files into located problems.
+    """Read a regular file of at most ``max_bytes`` (see :func:`checker.files.access.read_bytes`).
 
     ``max_bytes`` defaults to :data:`MAX_BYTES` as it is when called (tests lower it).
+
+    Raises:
+        RspcheckError: ``file-not-found``, ``not-regular-file`` or ``file-too-large``.
     """
-    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found",
-            f"cannot open: {exc.strerror or exc}",
-            file=str(path),
-            hint="check the path (relative paths are relative to the current directory)",
-        ) from None
-    if p.is_dir():
-        raise RspcheckError.one(
-            "file-not-found", "is a directory, not a file", file=str(path), hint="name a file"
-        )
-    if size > max_bytes:
-        raise RspcheckError.one(
-            "file-too-large",
-            f"is {size:,} bytes; the limit is {max_bytes:,}",
-            file=str(path),
-            hint="split the file, or move attempt-level records into an attempts file",
-        )
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read: {exc.strerror or exc}", file=str(path)
-        ) from None
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _read_regular(path, max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
 
 
 def load_document(path: str | Path, *, max_bytes: int | None = None) -> Document:
@@ -145,8 +138,8 @@ def parse_document(raw: bytes, file: str) -> Document:
             hint="save the file as UTF-8",
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        node = _compose(text, file)
+    except RecursionError:  # pragma: no cover - the composer stops at MAX_DEPTH first
         raise RspcheckError.one(
             "yaml-too-deep",
             f"nesting deeper than {MAX_DEPTH} levels",
@@ -155,6 +148,15 @@ def parse_document(raw: bytes, file: str) -> Document:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met scanning ahead
+            raise RspcheckError.one(
+                "yaml-too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+                hint="flatten the structure",
+            ) from None
         what = " ".join(s for s in (exc.context, exc.problem) if s)
         raise RspcheckError.one(
             "yaml-syntax",
@@ -166,7 +168,7 @@ def parse_document(raw: bytes, file: str) -> Document:
         ) from None
     except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
         raise RspcheckError.one(
-            "binary-file" if "special characters" in str(exc) else "yaml-syntax",
+            "binary-file" if _CONTROL_CHARACTERS.search(str(exc)) else "yaml-syntax",
             f"cannot be read as YAML: {str(exc).splitlines()[0]}",
             file=file,
             hint="the file must be UTF-8 YAML or JSON text",
@@ -207,6 +209,118 @@ def parse_document(raw: bytes, file: str) -> Document:
         positions=builder.positions,
         key_positions=builder.key_positions,
     )
+
+
+_CONTROL_CHARACTERS = re.compile(r"(special|control) characters are not allowed")
+"""How PyYAML (special) and libyaml (control) refuse a character YAML does not allow."""
+
+
+class _LimitedComposer(Composer):
+    """PyYAML's composer, counting nodes and nesting as they are made.
+
+    A document of millions of tiny values (``[1,1,1,...]``) or thousands of nested brackets
+    is refused at the node that crosses :data:`MAX_NODES` or :data:`MAX_DEPTH`, before the
+    rest is composed (composing costs time and about a kilobyte per node), and without the
+    composer's recursion running into Python's limit. Aliases are not counted here: they add
+    no node, and what they expand to is bounded by :func:`_check_expansion`.
+    """
+
+    def __init__(self, file: str) -> None:
+        Composer.__init__(self)
+        self.file = file
+        self.nodes = 0
+        self.depth = 0
+        self.path: list[str | int] = []
+        """The key path of the node being composed (for messages)."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        events: Any = self  # the parser mixed in beside this class (PyYAML's or libyaml's)
+        if events.check_event(AliasEvent):
+            return Composer.compose_node(self, parent, index)
+        event = events.peek_event()
+        mark = event.start_mark
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise RspcheckError.one(
+                "file-too-large",
+                f"the document holds more than {MAX_NODES:,} values",
+                file=self.file,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                hint="split the evidence into several manifests, or move attempt-level "
+                "records into an attempts file",
+            )
+        # a sequence item's index, or a mapping value's key as written (a key is no step)
+        keyed = index is not None
+        if keyed:
+            self.path.append(index if isinstance(index, int) else getattr(index, "value", "?"))
+        try:
+            if self.depth > MAX_DEPTH:
+                raise RspcheckError.one(
+                    "yaml-too-deep",
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    file=self.file,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                    loc=tuple(self.path),
+                    hint="flatten the structure",
+                )
+            self.depth += 1
+            try:
+                node = Composer.compose_node(self, parent, index)
+            finally:
+                self.depth -= 1
+            if node is not None and isinstance(event, ScalarEvent) and event.tag not in (None, "!"):
+                vars(node)["explicit_tag"] = True  # `!!int 010`: typed by its author, not YAML 1.1
+            return node
+        finally:
+            if keyed:
+                self.path.pop()
+
+
+class _PyLoader(
+    _LimitedComposer,
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    SafeConstructor,
+    Resolver,
+):
+    """The pure-Python parser under the limited composer."""
+
+    def __init__(self, text: str, file: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _LimitedComposer.__init__(self, file)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+try:  # libyaml's parser makes the events about five times faster than PyYAML's
+    from yaml._yaml import CParser
+
+    class _CLoader(_LimitedComposer, CParser, SafeConstructor, Resolver):
+        """libyaml's parser (events in C) under the limited composer (nodes in Python)."""
+
+        def __init__(self, text: str, file: str) -> None:
+            CParser.__init__(self, text)
+            _LimitedComposer.__init__(self, file)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader: type[_PyLoader] | type[_CLoader] = _CLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PyLoader
+
+
+def _compose(text: str, file: str) -> Node | None:
+    """The document's node graph (None for an empty document), within the limits."""
+    loader = _Loader(text, file)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 _KIND_NAMES = {
@@ -280,6 +394,55 @@ def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
+
+
+_STR = "tag:yaml.org,2002:str"
+_IMPLICIT_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_EXPONENT_NUMBER = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$")
+"""A number with an exponent that YAML 1.1 reads as text (no dot, or no sign: ``1e3``)."""
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]")
+
+
+def _ambiguity(node: ScalarNode, value: Any) -> tuple[str, str] | None:
+    """Message and hint when a plain scalar means one thing in YAML 1.1 and another in 1.2.
+
+    PyYAML reads YAML 1.1, where ``010`` is octal 8, ``1:30`` is base-60 90, ``0b11`` is 3 and
+    ``yes``/``no``/``on``/``off`` are booleans; YAML 1.2 (most editors, JSON Schema tools and
+    people) reads 10 or text, text, text and text. A policy or manifest must mean one thing,
+    so these are refused, with the two readings. Hex (``0x1F``), underscores (``1_000``) and
+    ``true``/``false`` read the same either way (or cannot be mistaken) and are accepted.
+    """
+    text = node.value
+    if node.tag == "tag:yaml.org,2002:bool" and text.lower() not in ("true", "false"):
+        return (
+            f"{text!r} is read by YAML 1.1 as the boolean {str(value).lower()}, by YAML 1.2 "
+            "as text",
+            "write true or false for a yes/no value, or quote it if it is text",
+        )
+    if node.tag == "tag:yaml.org,2002:int":
+        digits = text.lstrip("+-")
+        if ":" in text:
+            what = f"the base-60 number {value}"
+        elif digits.startswith("0b"):
+            what = f"the binary number {value}"
+        elif _LEADING_ZERO.match(text):
+            what = f"the octal number {value}"
+        else:
+            return None
+        return (
+            f"{text!r} is read by YAML 1.1 as {what}, by YAML 1.2 as "
+            + ("text" if ":" in text or digits.startswith("0b") else "a decimal number or text"),
+            "write the number plainly, without leading zeros (e.g. 90, not 1:30; 8, not 010), "
+            "or quote it if it is text (an id, a time)",
+        )
+    if node.tag == "tag:yaml.org,2002:float" and ":" in text:
+        return (
+            f"{text!r} is read by YAML 1.1 as the base-60 number {value:g}, by YAML 1.2 as text",
+            "write the number plainly (e.g. 90.5, not 1:30.5), or quote it if it is text",
+        )
+    return None
 
 
 class _Builder:
@@ -368,10 +531,20 @@ class _Builder:
             self._refuse_tag(node, loc)
             return None
         try:
-            return self._scalars.construct_object(node, deep=True)
+            value = self._scalars.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
             self._fail("yaml-syntax", f"bad scalar: {exc}", node, loc, "quote the value")
             return None
+        if node.style not in (None, "") or getattr(node, "explicit_tag", False):
+            return value  # quoted, a block scalar, or tagged: its type is what it says
+        ambiguous = _ambiguity(node, value)
+        if ambiguous is not None:
+            msg, hint = ambiguous
+            self._fail("yaml-ambiguous", msg, node, loc, hint)
+            return None
+        if node.tag == _STR and _EXPONENT_NUMBER.match(node.value):
+            return float(node.value)  # 1e3, 2.5e-4: a number in YAML 1.2 and JSON
+        return value
 
     def _mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -394,7 +567,10 @@ class _Builder:
                     "use simple keys",
                 )
                 continue
-            key = self._scalar(key_node, loc)
+            if key_node.style in (None, "") and key_node.tag in _IMPLICIT_TAGS:
+                key = key_node.value  # a key as written: `on:` is "on", `010:` is "010"
+            else:
+                key = self._scalar(key_node, loc)
             if not isinstance(key, str):
                 key = str(key)
             child = (*loc, key)

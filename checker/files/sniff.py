@@ -9,10 +9,13 @@ names does that, with located problems.
 from __future__ import annotations
 
 import enum
-import json
+import os
+import stat
 from pathlib import Path
 
 from checker.errors import RspcheckError
+from checker.files.access import not_regular, open_regular
+from checker.files.document import json_loads
 from checker.files.tables import table_format
 
 PEEK_BYTES = 65536
@@ -47,11 +50,17 @@ _MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
 def _head(p: Path) -> bytes:
+    """The first bytes of a regular file; nothing of anything else (a FIFO would block, a
+    device never end): its reader refuses it."""
     try:
-        with open(p, "rb") as f:
-            return f.read(PEEK_BYTES)
-    except OSError:
+        f, _ = open_regular(p)
+    except RspcheckError:
         return b""
+    with f:
+        try:
+            return f.read(PEEK_BYTES)
+        except OSError:
+            return b""
 
 
 def looks_like_inspect_json(head: bytes) -> bool:
@@ -81,8 +90,8 @@ def looks_like_lmeval_samples(head: bytes, name: str) -> bool:
         return True
     first = head.split(b"\n", 1)[0]
     try:
-        row = json.loads(first)
-    except ValueError:
+        row = json_loads(first)
+    except ValueError:  # JsonTooDeep too: the reader of what it is named says so
         return False
     return isinstance(row, dict) and "doc_id" in row and "metrics" in row
 
@@ -124,9 +133,16 @@ def sniff_or_raise(path: str | Path) -> EvidenceKind:
     """:func:`sniff`, raising ``unknown-format`` (with what is accepted) when it finds nothing.
 
     Raises:
-        RspcheckError: ``unknown-format`` naming the path, or ``file-not-found``.
+        RspcheckError: ``unknown-format`` naming the path, ``file-not-found``, or
+            ``not-regular-file`` (a device, FIFO or socket, whatever its name).
     """
     p = Path(path)
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, ValueError):
+        mode = None  # missing: told below, by name first
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise not_regular(path, mode)
     kind = sniff(p)
     if kind is not None:
         return kind

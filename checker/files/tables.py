@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from checker.errors import ProblemCollector, RspcheckError
-from checker.files.document import read_bytes
+from checker.files.access import open_regular, read_bytes
+from checker.files.document import JsonTooDeep, json_loads
 
 MAX_TABLE_BYTES = 4 * 1024**3
 """Largest table accepted (4 GiB)."""
@@ -111,20 +111,22 @@ def read_table_columns(
             file=name,
             hint="name tables .csv, .tsv, .jsonl or .parquet",
         )
-    if not p.is_file():
-        raise RspcheckError.one("file-not-found", "the file does not exist", file=name)
+    # a regular file within the limit (a FIFO or /dev/zero is refused before a byte is read),
+    # checked here for every reader: pyarrow would take whatever it is given
+    f, _ = open_regular(p, max_bytes=MAX_TABLE_BYTES, display=name)
+    with f:
+        head = f.read(65536) if fmt != "parquet" else b""
     if fmt == "parquet":
         return _read_parquet(p, name)
-    with open(p, "rb") as f:
-        if b"\x00" in f.read(65536):  # checked before either reader: pyarrow would take it
-            raise RspcheckError.one(
-                "binary-file", "the table contains NUL bytes", file=name, hint="give text"
-            )
+    if b"\x00" in head:  # checked before either reader: pyarrow would take it
+        raise RspcheckError.one(
+            "binary-file", "the table contains NUL bytes", file=name, hint="give text"
+        )
     fast = _read_arrow(p, fmt, tuple(text_columns))
     if fast is not None:
         columns, lines = fast
         return RawTable(name, columns, lines, len(lines))
-    raw = read_bytes(p, max_bytes=MAX_TABLE_BYTES)
+    raw = read_bytes(p, max_bytes=MAX_TABLE_BYTES, display=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -160,7 +162,7 @@ def _read_jsonl(text: str, name: str) -> tuple[dict[str, Column], np.ndarray]:
     try:
         # One C-level parse of the whole file is ~3x faster than json.loads per line; only
         # when it fails do we parse line by line to say which line is wrong.
-        rows = json.loads("[" + ",".join(lines[i - 1] for i in numbers) + "]")
+        rows = json_loads("[" + ",".join(lines[i - 1] for i in numbers) + "]")
     except ValueError:
         rows = None
     if rows is None or not all(isinstance(r, dict) for r in rows):
@@ -181,7 +183,14 @@ def _locate_jsonl_errors(lines: list[str], name: str) -> None:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json_loads(line)
+        except JsonTooDeep as exc:
+            collector.add(
+                "yaml-too-deep",
+                f"the line's JSON is {exc}",
+                line=number,
+                hint="an attempt row is one flat JSON object: run, task, score, spend",
+            )
         except ValueError as exc:
             collector.add(
                 "attempts-unreadable",

@@ -8,7 +8,7 @@ must give the same JSON byte for byte; any difference is reported by where it is
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,20 @@ from checker.errors import Problem, RspcheckError
 MAX_DIFFERENCES = 10
 
 
-def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]) -> str:
+def rerun(
+    determination: dict[str, Any],
+    policy_path: Path,
+    evidence_paths: list[Path],
+    *,
+    allow_outside: Sequence[str | Path] = (),
+) -> str:
     """The determination JSON recomputed from the inputs with the recorded settings.
 
     Args:
         determination: The recorded determination, as parsed JSON.
         policy_path: The policy file it was made from.
         evidence_paths: The evidence files it was made from.
+        allow_outside: Folders besides each manifest's own that its attempt files may lie in.
 
     Returns:
         The recomputed determination's canonical JSON.
@@ -41,7 +48,7 @@ def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list
 
     recorded = Determination.model_validate(determination)
     loaded = load_policy(policy_path, today=recorded.as_of)
-    evidence = load_many(tuple(evidence_paths))
+    evidence = load_many(tuple(evidence_paths), allow_outside=allow_outside)
     det = evaluate(
         loaded,
         evidence,
@@ -55,7 +62,11 @@ def rerun(determination: dict[str, Any], policy_path: Path, evidence_paths: list
 
 
 def rerun_differences(
-    determination: dict[str, Any], policy_path: Path, evidence_paths: list[Path]
+    determination: dict[str, Any],
+    policy_path: Path,
+    evidence_paths: list[Path],
+    *,
+    allow_outside: Sequence[str | Path] = (),
 ) -> list[Problem]:
     """Re-run ``determination`` and say where the result differs from the recorded one.
 
@@ -63,13 +74,16 @@ def rerun_differences(
         determination: The recorded determination, as parsed JSON.
         policy_path: The policy file it was made from.
         evidence_paths: The evidence files it was made from.
+        allow_outside: As :func:`rerun`.
 
     Returns:
         One ``rerun-mismatch`` problem per difference (at most ten), the problems loading the
         inputs raised, or [] when the result is the same.
     """
     try:
-        fresh = json.loads(rerun(determination, policy_path, evidence_paths))
+        fresh = json.loads(
+            rerun(determination, policy_path, evidence_paths, allow_outside=allow_outside)
+        )
     except RspcheckError as err:
         return list(err.problems)
     except pydantic.ValidationError as exc:

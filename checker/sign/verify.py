@@ -903,6 +903,7 @@ def verify_pdf(
     *,
     inputs: Mapping[str, Path | str] | Iterable[Path | str] = (),
     rerun_with: tuple[Path | str, Sequence[Path | str]] | None = None,
+    allow_outside: Sequence[Path | str] = (),
     validation_time: dt.datetime | None = None,
     allow_dev_key: bool = False,
     name: str | None = None,
@@ -921,6 +922,8 @@ def verify_pdf(
             path}`` (the label names the file in messages), or paths (labelled as given).
         rerun_with: ``(policy, evidence files)`` to re-run the determination from and compare
             with the recorded one; these files are digest-checked too.
+        allow_outside: Folders besides each manifest's own that the re-run may read attempt
+            files from (``--allow-outside``).
         validation_time: Judge the certificate at this moment (default: now).
         allow_dev_key: Accept a development key (``rspcheck keygen``).
         name: How to name the PDF in messages (e.g. its path); failures about the PDF itself
@@ -967,7 +970,14 @@ def verify_pdf(
         policy, evidence = rerun_with
         # without a determination nothing was re-run: the re-run line must not say it passed
         rerun = (
-            tuple(rerun_differences(det, Path(policy), [Path(e) for e in evidence]))
+            tuple(
+                rerun_differences(
+                    det,
+                    Path(policy),
+                    [Path(e) for e in evidence],
+                    allow_outside=allow_outside,
+                )
+            )
             if det is not None
             else (
                 Problem(

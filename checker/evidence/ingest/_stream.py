@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import struct
 import zipfile
 import zlib
@@ -27,7 +28,18 @@ import pydantic_core
 import zstandard
 
 from checker.errors import RspcheckError
+from checker.files.document import JsonTooDeep
 
+MAX_MEMBER_BYTES = 256 * 1024**2
+"""Most bytes a member read whole (``header.json``, one sample) may inflate to."""
+MAX_STREAMED_BYTES = 1024**3
+"""Most bytes a member read as a stream (``summaries.json``, a journal) may inflate to.
+
+A member's recorded size is written by whoever made the archive: a 4 MB member can claim and
+inflate to 4 GiB. These limits are rspcheck's own; a member claiming more is refused before
+anything is inflated, and one inflating past its claim is refused at that byte."""
+MAX_VALUE_CHARS = MAX_MEMBER_BYTES
+"""Longest single JSON value :class:`JsonStream` holds (one sample, or a log's ``eval``)."""
 CHUNK = 1 << 16
 """Compressed bytes read per step: JSON compresses ~10x, so each step yields well under 1 MB of
 text and the stream never holds more than a few MB at once."""
@@ -166,9 +178,21 @@ class ZipArchive:
             self.members = read_directory(self.fh, self.size)
             self.skipped = []
 
-    def chunks(self, name: str, progress: Any = None) -> Iterator[bytes]:
-        """Decompressed bytes of member ``name``, a piece per :data:`CHUNK` of compressed input."""
+    def chunks(
+        self, name: str, progress: Any = None, limit: int = MAX_STREAMED_BYTES
+    ) -> Iterator[bytes]:
+        """Decompressed bytes of member ``name``, a piece per :data:`CHUNK` of compressed input.
+
+        ``limit``: refuse a member that claims to inflate to more bytes (``file-too-large``);
+        one that inflates past what it claims is refused at that byte.
+        """
         info = self.members[name]
+        if info.file_size > limit:
+            raise MemberError(
+                "file-too-large",
+                f"it inflates to {info.file_size:,} bytes (as recorded); rspcheck reads at most "
+                f"{limit:,} of one member",
+            )
         fh = self.fh
         if info.header_offset < 0 or info.header_offset + 30 > self.size:
             raise MemberError("log-member-corrupt", "its local header lies outside the file")
@@ -217,8 +241,9 @@ class ZipArchive:
         if crc != info.CRC:
             raise MemberError("log-member-corrupt", "its CRC-32 checksum does not match")
 
-    def read(self, name: str) -> bytes:
-        return b"".join(self.chunks(name))
+    def read(self, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+        """Member ``name`` inflated whole, at most ``limit`` bytes (see :meth:`chunks`)."""
+        return b"".join(self.chunks(name, limit=limit))
 
 
 OUT = 1 << 20
@@ -285,14 +310,16 @@ def text_chunks(chunks: Iterator[bytes]) -> Iterator[str]:
 
 
 class JsonStreamError(ValueError):
-    """Invalid JSON, with the character offset into the document."""
+    """Invalid JSON, with the character offset into the document and the problem's code."""
 
-    def __init__(self, msg: str, offset: int) -> None:
+    def __init__(self, msg: str, offset: int, code: str = "log-invalid-json") -> None:
         super().__init__(msg)
         self.offset = offset
+        self.code = code
 
 
 _WS = " \t\n\r"
+_NOT_WS = re.compile(r"[^ \t\n\r]")
 BATCH_CHARS = 1 << 16
 """Characters of array elements parsed at once by :meth:`JsonStream.array_batches` (about 85
 Inspect summaries; larger batches parse no faster and hold more at once)."""
@@ -305,23 +332,33 @@ def _from_json(text: str) -> Any:
 class JsonStream:
     """A JSON document read incrementally from text chunks."""
 
-    def __init__(self, chunks: Iterator[str]) -> None:
+    def __init__(self, chunks: Iterator[str], max_value: int = MAX_VALUE_CHARS) -> None:
         self._chunks = chunks
+        self._max_value = max_value
         self._buf = ""
         self._pos = 0
         self._base = 0  # document offset of _buf[0]
         self._eof = False
         self._dec = json.JSONDecoder()
 
-    def _fill(self) -> bool:
-        """Append the next chunk (dropping what was consumed); False at the end."""
+    def _fill(self, want: int = 1) -> bool:
+        """Append the next chunks, at least ``want`` characters of them if there are, in one
+        copy (dropping what was consumed); False at the end."""
         if self._eof:
             return False
-        try:
-            chunk = next(self._chunks)
-        except StopIteration:
-            self._eof = True
+        parts: list[str] = []
+        got = 0
+        while got < want:
+            try:
+                part = next(self._chunks)
+            except StopIteration:
+                self._eof = True
+                break
+            parts.append(part)
+            got += len(part)
+        if not parts:
             return False
+        chunk = parts[0] if len(parts) == 1 else "".join(parts)
         if self._pos:
             self._base += self._pos
             self._buf = self._buf[self._pos :] + chunk
@@ -334,17 +371,33 @@ class JsonStream:
         """Skip whitespace; return the next character ('' at the end)."""
         while True:
             buf, pos = self._buf, self._pos
-            n = len(buf)
-            while pos < n and buf[pos] in _WS:
-                pos += 1
-            self._pos = pos
-            if pos < n:
+            if pos < len(buf) and buf[pos] not in _WS:  # the usual case, without a search
                 return buf[pos]
+            found = _NOT_WS.search(buf, pos)  # in C: a gigabyte of blanks is no loop here
+            if found is not None:
+                self._pos = found.start()
+                return buf[self._pos]
+            self._pos = len(buf)
             if not self._fill():
                 return ""
 
     def _error(self, msg: str) -> JsonStreamError:
         return JsonStreamError(msg, self._base + self._pos)
+
+    def _grow(self) -> bool:
+        """Read on until the unparsed text has doubled (False at the end of the data).
+
+        Doubling, not a chunk at a time: a value retried after every 64 KiB would be parsed
+        again from its start each time, quadratic in its length.
+        """
+        held = len(self._buf) - self._pos
+        if held > self._max_value:
+            raise JsonStreamError(
+                f"one value is longer than {self._max_value:,} characters",
+                self._base + self._pos,
+                "file-too-large",
+            )
+        return self._fill(held + CHUNK)
 
     def expect(self, ch: str) -> None:
         if self._skip_ws() != ch:
@@ -353,16 +406,28 @@ class JsonStream:
         self._pos += 1
 
     def value(self) -> Any:
-        """Parse the next JSON value (reading more text until it is complete)."""
+        """Parse the next JSON value (reading more text until it is complete).
+
+        Raises:
+            JsonStreamError: invalid JSON; ``file-too-large`` for a value longer than
+                ``max_value`` characters; ``yaml-too-deep`` for one nested past Python's
+                recursion limit.
+        """
         if not self._skip_ws():
             raise self._error("expected a value, found the end of the data")
         while True:
             try:
                 obj, end = self._dec.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                if self._fill():
+                if self._grow():
                     continue
                 raise JsonStreamError(exc.msg, self._base + exc.pos) from None
+            except RecursionError:
+                raise JsonStreamError(
+                    "nested too deeply (more than about 1,000 levels)",
+                    self._base + self._pos,
+                    "yaml-too-deep",
+                ) from None
             # a number (or NaN/Infinity) running up to the buffer's end may continue
             if end == len(self._buf) and not self._eof and self._fill():
                 continue
@@ -474,9 +539,12 @@ def reraise_json(exc: JsonStreamError | ValueError, file: str, loc: tuple) -> Rs
     """A JSON error as the user-facing error, naming file and member."""
     offset = getattr(exc, "offset", None)
     at = f" at character {offset:,}" if offset is not None else ""
+    code = getattr(exc, "code", "log-invalid-json")
+    if isinstance(exc, JsonTooDeep):
+        code = "yaml-too-deep"
     return RspcheckError.one(
-        "log-invalid-json",
-        f"not valid JSON{at}: {exc}",
+        code,
+        f"not valid JSON{at}: {exc}" if code == "log-invalid-json" else f"JSON{at}: {exc}",
         file=file,
         loc=loc,
         hint="the log is damaged; re-run or re-export it (`inspect log convert`)",

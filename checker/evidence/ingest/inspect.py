@@ -84,7 +84,8 @@ from checker.evidence.ingest.common import (
     score_to_unit,
 )
 from checker.evidence.model import EvalRun, RunLimits, SourceFile, TaskInfo
-from checker.files.document import sha256_file
+from checker.files.access import open_regular, sha256_file
+from checker.files.document import json_loads
 
 HEADER = "header.json"
 START = "_journal/start.json"
@@ -233,10 +234,10 @@ def read_inspect_log(
     """
     file = str(path)
     p = Path(path)
+    sha = sha256_file(p, display=file)  # a regular file: a FIFO or device is refused here
+    fh, size = open_regular(p, display=file)
     try:
-        size = p.stat().st_size
-        sha = sha256_file(p)
-        with open(p, "rb") as fh:
+        with fh:
             magic = fh.read(64)
             fh.seek(0)
             if magic[:2] == b"PK":
@@ -408,9 +409,7 @@ def _num(v: Any) -> float:
 
 
 def _loads(data: bytes) -> Any:
-    import json
-
-    return json.loads(data)
+    return json_loads(data)  # too deep a nesting: JsonTooDeep, a ValueError
 
 
 # -- .json ------------------------------------------------------------------------------------

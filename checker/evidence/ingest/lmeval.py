@@ -25,7 +25,7 @@ Run: ``id`` = ``lm-eval:{task}@{model}:{date}``; ``model`` = ``model_name`` (or 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hashlib
 import math
 import re
 from pathlib import Path
@@ -45,7 +45,11 @@ from checker.evidence.ingest.common import (
     score_to_unit,
 )
 from checker.evidence.model import EvalRun, RunLimits, SourceFile
-from checker.files.document import sha256_file
+from checker.files.access import read_bytes, sha256_file
+from checker.files.document import JsonTooDeep, json_loads
+
+MAX_RESULTS_BYTES = 256 * 1024**2
+"""Largest ``results_*.json`` read (it is parsed whole; samples files are read line by line)."""
 
 _RESULTS = re.compile(r"^results_(.+)\.json$")
 _SAMPLES = re.compile(r"^samples_(.+)_(\d{4}-\d{2}-\d{2}T[^_]+)\.jsonl$")
@@ -187,9 +191,12 @@ def _read_results(p: Path) -> tuple[dict[str, Any], str]:
         RspcheckError: ``log-invalid-json`` or ``log-unreadable`` (no ``results`` object).
     """
     file = str(p)
-    results_sha = sha256_file(p)
+    raw = read_bytes(p, max_bytes=MAX_RESULTS_BYTES, display=file)
+    results_sha = hashlib.sha256(raw).hexdigest()
     try:
-        results = json.loads(p.read_bytes())
+        results = json_loads(raw)
+    except JsonTooDeep as exc:
+        raise RspcheckError.one("yaml-too-deep", f"the JSON is {exc}", file=file) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise RspcheckError.one("log-invalid-json", f"not valid JSON: {exc}", file=file) from None
     if not isinstance(results, dict) or not isinstance(results.get("results"), dict):
@@ -238,7 +245,7 @@ def _read_samples(
         raise RspcheckError.one(
             "missing-key", "the results name no model", file=file, hint="give it with --model"
         )
-    sha = sha256_file(path)
+    sha = sha256_file(path, display=file)  # a regular file: open() below cannot block
     cols = Columns()
     rd = IngestedRun(run=None, columns=cols)  # type: ignore[arg-type]
     filters: list[str] = []
@@ -256,7 +263,10 @@ def _read_samples(
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = json_loads(line)
+            except JsonTooDeep as exc:
+                probs.add("yaml-too-deep", f"the line's JSON is {exc}", line=n)
+                continue
             except ValueError as exc:
                 probs.add("log-invalid-json", f"line is not valid JSON: {exc}", line=n)
                 continue
