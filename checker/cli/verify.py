@@ -105,10 +105,10 @@ def verify(
     """
     from checker.cli._errors import EXIT_BAD_INPUT, EXIT_VERIFY_FAILED, print_problems
     from checker.errors import RspcheckError
+    from checker.files.access import read_bytes
     from checker.files.outputs import check_outputs, write_output
-    from checker.sign.inputs import MAX_PDF_BYTES, read_input
     from checker.sign.keys import load_certificates
-    from checker.sign.verify import verify_pdf
+    from checker.sign.verify import MAX_PDF_BYTES, verify_pdf
 
     evidence = evidence or []
     files = [*([policy] if policy is not None else []), *evidence]
@@ -117,7 +117,7 @@ def verify(
         check_outputs({"--json-out": json_out}, inputs=inputs)
         when = _parse_time(at)
         roots = [cert for path in trust for cert in load_certificates(path)]
-        pdf_bytes = read_input(file, max_bytes=MAX_PDF_BYTES, what="the PDF")
+        pdf_bytes = read_bytes(file, max_bytes=MAX_PDF_BYTES)
         if rerun and (policy is None or not evidence):
             raise RspcheckError.one(
                 "missing-key",

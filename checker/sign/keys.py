@@ -36,13 +36,17 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from checker.errors import RspcheckError
+from checker.files.access import read_bytes
 from checker.files.outputs import check_output, output_folder, write_output
-from checker.sign.inputs import MAX_KEY_BYTES, read_input
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
 
 #: The subject ``O=`` of every development certificate. Do not change: verification keys on it.
+MAX_KEY_BYTES = 1024 * 1024
+"""Largest key, certificate (bundle), PKCS#12 or passphrase file read (1 MiB): a key is a few
+KB, and a typo for a large file must not fill the memory."""
+
 DEV_ORGANIZATION = "rspcheck development key — NOT FOR RELEASE"
 #: The subject ``OU=`` of every development certificate (ASCII, for tools that mangle UTF-8).
 DEV_UNIT = "rspcheck-dev-NOT-FOR-RELEASE"
@@ -128,12 +132,16 @@ def read_passphrase(
             )
         return Secret(value)
     if file is not None:
-        raw = read_input(
-            file,
-            max_bytes=MAX_KEY_BYTES,
-            what="the passphrase file",
-            code="passphrase-unavailable",
-        )
+        try:
+            raw = read_bytes(Path(file), max_bytes=MAX_KEY_BYTES)
+        except RspcheckError as err:  # one code for every way the passphrase cannot be had
+            problem = err.problems[0]
+            raise RspcheckError.one(
+                "passphrase-unavailable",
+                f"the passphrase file {problem.msg}",
+                file=str(file),
+                hint=problem.hint,
+            ) from None
         raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
         if not raw:
             raise RspcheckError.one(
@@ -298,7 +306,7 @@ def load_certificates(path: str | os.PathLike[str]) -> list[x509.Certificate]:
         RspcheckError: ``file-not-found`` or ``certificate-unreadable``.
     """
     p = Path(path)
-    data = read_input(p, max_bytes=MAX_KEY_BYTES, what="the certificate file")
+    data = read_bytes(p, max_bytes=MAX_KEY_BYTES)
     try:
         if b"-----BEGIN" in data:
             certs = x509.load_pem_x509_certificates(data)
@@ -359,7 +367,7 @@ def load_signer(
             passphrase itself never appears in the error.
     """
     kp = Path(key_path)
-    data = read_input(kp, max_bytes=MAX_KEY_BYTES, what="the key file")
+    data = read_bytes(kp, max_bytes=MAX_KEY_BYTES)
     key = _load_private_key(data, _secret_bytes(passphrase), str(kp))
     certs = load_certificates(cert_path)
     chain = [c for p in chain_paths for c in load_certificates(p)]
@@ -377,7 +385,7 @@ def load_signer_p12(
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     pp = Path(p12_path)
-    data = read_input(pp, max_bytes=MAX_KEY_BYTES, what="the PKCS#12 file")
+    data = read_bytes(pp, max_bytes=MAX_KEY_BYTES)
     secret = _secret_bytes(passphrase)
     failure: str | None = None
     try:

@@ -39,12 +39,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
-import os
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +51,10 @@ from cryptography import x509
 
 from checker.determination import DETERMINATION_NAME, parse_determination
 from checker.errors import Problem, RspcheckError
-from checker.sign.inputs import MAX_PDF_BYTES
 from checker.sign.keys import is_dev_certificate
+
+MAX_PDF_BYTES = 512 * 1024 * 1024
+"""Largest determination PDF read (512 MiB; a determination's PDF is ~100 KB)."""
 
 __all__ = [
     "InputCheck",
@@ -760,18 +759,12 @@ class InputCheck:
 def _sha256_file(path: Path) -> str | None:
     """The file's sha256, or ``None`` when it is unreadable or not a regular file (``/dev/zero``
     or a FIFO would never end)."""
-    h = hashlib.sha256()
+    from checker.files.access import sha256_file
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-        with os.fdopen(fd, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
+        return sha256_file(path)
+    except RspcheckError:
         return None
-    return h.hexdigest()
 
 
 def match_inputs(
