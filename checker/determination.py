@@ -17,11 +17,15 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.errors import Problem, RspcheckError
+from checker.files.access import read_bytes
+from checker.files.document import JsonTooDeep, json_loads
 
 #: The type of the top-level ``"kind"`` key that marks a JSON object as a determination.
 DeterminationKind = Literal["rspcheck-determination"]
 #: Its one value (spelled once, in :data:`DeterminationKind`).
 DETERMINATION_KIND: Final[DeterminationKind] = get_args(DeterminationKind)[0]
+#: Largest determination JSON read (64 MiB; the demo's is about 0.2 MB).
+MAX_DETERMINATION_BYTES = 64 * 1024 * 1024
 #: The attachment name a determination PDF carries its JSON under.
 DETERMINATION_NAME = "determination.json"
 
@@ -446,7 +450,7 @@ def parse_determination(data: bytes) -> dict[str, Any]:
         return RspcheckError.one("not-a-determination", msg, file=DETERMINATION_NAME, loc=loc)
 
     try:
-        obj = json.loads(bytes(data).decode("utf-8"))
+        obj = json_loads(bytes(data).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad(f"{DETERMINATION_NAME} is not UTF-8 JSON: {exc}") from None
     if not isinstance(obj, dict):
@@ -490,18 +494,15 @@ def load_determination(path: str | Path) -> tuple[Determination, bool]:
         RspcheckError: ``file-not-found``, ``not-utf8`` or ``determination-invalid``
             (with the first problems pydantic found, located by key path).
     """
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise RspcheckError.one(
-            "file-not-found", f"cannot read the determination: {exc.strerror}", file=str(path)
-        ) from None
+    raw = read_bytes(path, max_bytes=MAX_DETERMINATION_BYTES)  # regular files only, bounded
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RspcheckError.one("not-utf8", "the file is not UTF-8 text", file=str(path)) from None
     try:
-        data = json.loads(text)
+        data = json_loads(text)
+    except JsonTooDeep as exc:
+        raise RspcheckError.one("yaml-too-deep", f"the JSON is {exc}", file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise RspcheckError.one(
             "determination-invalid",

@@ -105,6 +105,9 @@ CASES: list[Case] = [
         "output-is-input",
     ),
     Case("report-onto-its-input", "report {in}/det.json --pdf {in}/det.json", 2, "output-is-input"),
+    # -- determinations given to `report`: read as data, bounded
+    Case("report-of-dev-zero", "report /dev/zero --pdf {out}/d.pdf", 2, "not-regular-file"),
+    Case("report-of-deep-json", "report {in}/deep.json --pdf {out}/d.pdf", 2, "yaml-too-deep"),
     Case(
         "report-into-missing-folder",
         "report {in}/det.json --pdf {out}/missing/d.pdf",
@@ -308,6 +311,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("evidence-small.yaml", "attempts-small.jsonl"):
         shutil.copy(DATA / name, folder / name.replace("evidence-small", "evidence"))
     shutil.copy(DATA / "golden" / "demo-determination-200.json", folder / "det.json")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     _signed_pdfs(folder)
     # what the children use, imported once here rather than once per case
     import checker.engine.evaluate
