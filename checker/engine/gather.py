@@ -41,6 +41,10 @@ class Gathered:
 
     evals: tuple[EvalEvidence, ...]
     """The evals with usable evidence, in the policy's order."""
+    missing: tuple[str, ...]
+    """The threshold's evals without usable evidence (no run, or none that reaches the axis):
+    their curves are unknown, which :func:`~checker.engine.achievable.combine_curves` must
+    carry into the combination rather than leave out."""
     repeated_sampling: bool
     """Whether best-of-k (oracle pass@k) is credited: a verifiable threshold, an oracle policy."""
     reasons: tuple[Reason, ...]
@@ -110,14 +114,21 @@ def gather(
         )
     prices: list[PriceUse] = []
     evals: list[EvalEvidence] = []
+    missing: list[str] = []
     for eval_id in t.evals:
         data = _runs(policy, t, evidence, model, eval_id, reasons, prices)
         if data:
             evals.append(
                 _configurations(policy, t, evidence, model, eval_id, data, credit, seed, cache)
             )
+        else:
+            missing.append(eval_id)
     return Gathered(
-        evals=tuple(evals), repeated_sampling=credit, reasons=tuple(reasons), prices=tuple(prices)
+        evals=tuple(evals),
+        missing=tuple(missing),
+        repeated_sampling=credit,
+        reasons=tuple(reasons),
+        prices=tuple(prices),
     )
 
 
