@@ -32,7 +32,8 @@ class EvalEvidence:
     attempts: tuple[LazyAttempts, ...]
     """Per attempt-level run, pass@k beyond the attempts drawn (only where credited)."""
     human_minutes: float | None
-    """The longest of the eval's tasks, in human minutes (None: unknown)."""
+    """The longest of the eval's tasks that a run used attempted, in human minutes (None:
+    unknown, e.g. summary runs only, whose tasks are not named)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,19 @@ class Gathered:
 
     @property
     def attempts_per_task(self) -> int:
-        """The most attempts per task any run drew on every one of its tasks."""
-        return max([0, *(int(rd.n.min()) for e in self.evals for rd in e.runs)])
+        """The most attempts per task any run drew on every one of its tasks, as the evidence
+        shows them: a summary states a mean over its attempts, not their outcomes (no best-of-k
+        can be drawn from it), so it counts as one attempt per task."""
+        return max(
+            [
+                0,
+                *(
+                    int(rd.n.min()) if rd.grade == "attempts" else 1
+                    for e in self.evals
+                    for rd in e.runs
+                ),
+            ]
+        )
 
 
 def gather(
@@ -186,9 +198,12 @@ def _configurations(
     """One eval's runs as configurations, with replicates from the eval's one weight stream."""
     d = policy.decision
     axis = Axis(t.axis)
-    tasks = evidence.manifest.tasks
+    tasks = [ti for ti in evidence.manifest.tasks if ti.eval == eval_id]
     families = {ti.task: ti.family for ti in tasks if ti.family}
-    minutes = [ti.human_minutes for ti in tasks if ti.eval == eval_id and ti.human_minutes]
+    # The horizon evaluated is that of tasks a run used here attempted: metadata of a task
+    # nobody ran (or ran on another eval) shows nothing about the model.
+    attempted = {str(task) for rd in data if rd.grade == "attempts" for task in rd.tasks}
+    minutes = [ti.human_minutes for ti in tasks if ti.task in attempted and ti.human_minutes]
     attempts: list[LazyAttempts] = []
     cfgs = configurations(
         data,

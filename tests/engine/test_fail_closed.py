@@ -8,6 +8,7 @@ and evaluate validates its own overrides.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from checker.engine.evaluate import evaluate
 from checker.evidence.load import load_evidence
-from checker.evidence.model import Evidence
+from checker.evidence.model import Evidence, RunSummary, TaskInfo
 from checker.policy.load import load_policy
 from checker.policy.model import Policy, Threshold
 from tests.engine.conftest import AS_OF, make_evidence, make_policy
@@ -90,3 +91,75 @@ def test_an_eval_without_evidence_keeps_all_and_mean_from_crossing(how: str) -> 
         {"evals": ["e", "ghost"], "combine": how, "assessed_range": {"min": 0.5, "max": 10.0}}
     )
     assert evaluate(policy, ev, seed=1, as_of=AS_OF).thresholds[0].state == "indeterminate"
+
+
+# 2. A summary's attempts per task are not independent trials ------------------------------
+
+
+def _summary_evidence(attempts_per_task: int) -> Evidence:
+    summary = RunSummary(score=0.0, n_tasks=1, attempts_per_task=attempts_per_task, mean_usd=1e7)
+    ev = make_evidence([{"id": "s", "eval": "cyber-range", "summary": summary}])
+    return ev
+
+
+def test_a_summary_s_attempts_do_not_inflate_its_sample_size() -> None:
+    # The reproducer: one task tried a million times ruled cyber-critical out and the
+    # gate allowed; with one attempt it was indeterminate. The task is the unit of evidence.
+    policy = load_policy(SMALL, today=AS_OF)
+    dets = {
+        n: evaluate(policy, _summary_evidence(n), model="m", as_of=AS_OF, replicates=50)
+        for n in (1, 1_000_000)
+    }
+    for det in dets.values():
+        assert _state(det, "cyber-critical") == "indeterminate"
+    (one,) = next(t for t in dets[1].thresholds if t.id == "cyber-critical").points
+    (many,) = next(t for t in dets[1_000_000].thresholds if t.id == "cyber-critical").points
+    assert (many.lower, many.upper, many.n_tasks) == (one.lower, one.upper, one.n_tasks)
+    assert many.upper > 0.6  # one task at 0/1 cannot put the upper bound below T = 0.6
+
+
+def test_a_summary_s_attempts_do_not_meet_an_elicitation_minimum() -> None:
+    # A summary is a mean over its attempts, not their outcomes: no best-of-k shows in it.
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": 0.02, "tasks": 300, "attempts": 1}
+        for i, b in enumerate([0.1, 1.0, 10.0])
+    ]
+    summary = RunSummary(score=0.0, n_tasks=300, attempts_per_task=50, mean_usd=10.0)
+    ev = make_evidence([*runs, {"id": "s", "summary": summary}])
+    policy = make_policy(
+        {
+            "assessed_range": {"min": 0.1, "max": 10.0},
+            "function": 0.6,
+            "elicitation": {"min_attempts_per_task": 5},
+        }
+    )
+    r = evaluate(policy, ev, seed=1, as_of=AS_OF).thresholds[0]
+    assert r.state == "indeterminate"
+    assert "elicitation-missing" in [x.code for x in r.reasons]
+
+
+# 3. Horizon coverage from tasks actually run ---------------------------------------------
+
+
+def _with_tasks(ev: Evidence, tasks: list[TaskInfo]) -> Evidence:
+    manifest = ev.manifest.model_copy(update={"tasks": tasks})
+    return dataclasses.replace(ev, manifest=manifest)
+
+
+def test_the_horizon_comes_from_tasks_a_run_attempted_not_from_metadata() -> None:
+    # The reproducer: with only short autonomy-swe tasks described, autonomy-high is
+    # horizon-uncovered; a `tasks:` entry of 600 human minutes for a task no run attempted
+    # turned it into not_crossed.
+    ev = _example()
+    short = [t for t in ev.manifest.tasks if not (t.human_minutes or 0) >= 480]
+    ghost = TaskInfo(eval="autonomy-swe", task="never-run", human_minutes=600)
+    other = TaskInfo(eval="cyber-ctf", task=short[0].task, human_minutes=600)  # another eval's
+    policy = _reference()
+    for tasks in (short, [*short, ghost], [*short, other]):
+        det = evaluate(
+            policy, _with_tasks(ev, tasks), model="candidate", as_of=DEMO_DAY, replicates=50
+        )
+        r = next(t for t in det.thresholds if t.id == "autonomy-high")
+        assert r.state == "indeterminate"
+        assert "horizon-uncovered" in [x.code for x in r.reasons]
+        assert (r.coverage.horizon_evaluated_minutes or 0) < 480
