@@ -42,7 +42,7 @@ def check(
         str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Bootstrap seed (recorded; same seed, same JSON).")
+        int, typer.Option(help="Bootstrap seed, 0 to 2**64-1 (recorded; same seed, same JSON).")
     ] = DEFAULT_SEED,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the determination JSON here.")
@@ -56,7 +56,10 @@ def check(
     ] = None,
     replicates: Annotated[
         int | None,
-        typer.Option(help="Override the policy's bootstrap replicates (e.g. 200 for a preview)."),
+        typer.Option(
+            help="Override the policy's bootstrap replicates, 50 to 100000 (e.g. 200 for a "
+            "preview; fewer than 300 is marked a preview in the determination)."
+        ),
     ] = None,
     compare_with: Annotated[
         str | None,
@@ -141,8 +144,13 @@ def check(
                 progress=progress,
             )
     except RspcheckError as err:
-        print_problems(err)
+        print_problems(err)  # a --seed or --replicates out of bounds too (invalid-value)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    from checker.engine.evaluate import preview_warning
+
+    preview = preview_warning(det.settings.bootstrap_replicates)
+    if preview:  # also in the determination's warnings; said here so a CI log shows it
+        typer.echo(f"warning: {preview}", err=True)
     text = det.to_json()
     if json_out:
         json_out.write_text(text, encoding="utf-8")

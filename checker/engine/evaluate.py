@@ -21,12 +21,18 @@ from checker.determination import (
 )
 from checker.engine import DEFAULT_SEED
 from checker.engine.compare import compare
-from checker.engine.gate import active_waiver, run_gate
+from checker.engine.gate import active_waivers, run_gate
 from checker.engine.threshold import determine
-from checker.errors import RspcheckError
+from checker.errors import Problem, RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.load import LoadedPolicy
-from checker.policy.model import Policy
+from checker.policy.model import (
+    CALIBRATED_REPLICATES,
+    MAX_REPLICATES,
+    MAX_SEED,
+    MIN_REPLICATES,
+    Policy,
+)
 from checker.version import __version__
 
 
@@ -50,6 +56,78 @@ def pick_model(evidence: Evidence, model: str | None) -> str:
     return ids[0]
 
 
+def check_options(*, seed: object, replicates: object) -> None:
+    """Refuse a seed or replicate count outside its bounds, before anything is computed.
+
+    ``evaluate`` applies ``replicates`` to the policy with ``model_copy``, which skips the
+    policy schema's bounds, and numpy refuses a negative seed with a traceback: both are
+    checked here, at the library's door, for every caller (the command line included).
+
+    Args:
+        seed: The bootstrap seed: an integer in [0, :data:`~checker.policy.model.MAX_SEED`].
+        replicates: None (the policy's), or an integer in [:data:`MIN_REPLICATES`,
+            :data:`MAX_REPLICATES`].
+
+    Raises:
+        RspcheckError: ``invalid-value``, naming the option and its bounds.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise RspcheckError.one(
+            "invalid-value",
+            f"seed {seed!r} is not an integer from 0 to 2**64 - 1",
+            loc=("seed",),
+            hint="pass --seed with a non-negative integer (it is recorded in the determination)",
+        )
+    if replicates is None:
+        return
+    if (
+        not isinstance(replicates, int)
+        or isinstance(replicates, bool)
+        or not MIN_REPLICATES <= replicates <= MAX_REPLICATES
+    ):
+        raise RspcheckError.one(
+            "invalid-value",
+            f"replicates {replicates!r} is not an integer from {MIN_REPLICATES} to "
+            f"{MAX_REPLICATES:,}",
+            loc=("replicates",),
+            hint=f"fewer than {MIN_REPLICATES} make every bound noise; "
+            f"{CALIBRATED_REPLICATES} or more for a release decision, "
+            "200 for a quick preview",
+        )
+
+
+def preview_warning(replicates: int) -> str | None:
+    """The warning a determination carries when it used fewer replicates than calibrated."""
+    if replicates >= CALIBRATED_REPLICATES:
+        return None
+    return (
+        f"PREVIEW: {replicates} bootstrap replicates, fewer than the {CALIBRATED_REPLICATES} "
+        "at which the calibration study checked the bounds (benchmarks/results/calibration.md);"
+        " bounds near a threshold may move with more: not for a release decision"
+    )
+
+
+def check_ids(policy: Policy) -> None:
+    """Refuse a policy whose actors, thresholds and safeguards share an id (lint's
+    ``duplicate-id``, for a policy that did not come through :func:`load_policy`).
+
+    Raises:
+        RspcheckError: ``duplicate-id``, naming each id and what carries it.
+    """
+    problems = [
+        Problem(
+            "duplicate-id",
+            f"id {ident!r} names {len(kinds)} items ({', '.join(kinds)}): ids must be unique "
+            "across actors, thresholds and safeguards",
+            hint="give each a unique id (rspcheck lint locates them in the file)",
+        )
+        for ident, kinds in policy.id_kinds().items()
+        if len(kinds) > 1
+    ]
+    if problems:
+        raise RspcheckError(problems)
+
+
 def evaluate(
     policy: Policy | LoadedPolicy,
     evidence: Evidence,
@@ -64,15 +142,37 @@ def evaluate(
     """Determine every threshold of ``policy`` for one model, and the gate.
 
     The same inputs, seed and ``as_of`` give the same Determination (and JSON) byte for byte.
-    ``replicates`` overrides the policy's bootstrap replicates (e.g. a fast preview).
-    ``compare_with`` names a second model (e.g. the previous release): every eval the policy
-    uses where both have runs gets a matched-budget comparison, on the axis of the first
-    threshold that uses the eval. ``progress(done, total, label)`` is called as thresholds
-    are decided (the CLI draws a progress bar with it).
+
+    Args:
+        policy: The policy, loaded from its file (linted) or built in code.
+        evidence: The evidence loaded.
+        model: The model decided on (None: the only one the evidence has runs for).
+        seed: The bootstrap seed, 0 to 2**64 - 1 (recorded).
+        as_of: The day attestations, waivers and prices are judged on (default today, UTC).
+        replicates: Overrides the policy's bootstrap replicates, 50 to 100,000 (e.g. 200 for
+            a fast preview; fewer than :data:`CALIBRATED_REPLICATES` is recorded as a preview
+            in the determination's warnings).
+        compare_with: A second model (e.g. the previous release): every eval the policy uses
+            where both have runs gets a matched-budget comparison, on the axis of the first
+            threshold that uses the eval.
+        progress: Called as ``progress(done, total, label)`` as thresholds are decided (the
+            CLI draws a progress bar with it).
+
+    Returns:
+        The determination.
+
+    Raises:
+        RspcheckError: ``invalid-value`` for a seed or replicate count out of bounds
+            (:func:`check_options`), ``duplicate-id`` for a policy built in code whose ids
+            collide (:func:`check_ids`), both before anything is computed;
+            ``unknown-reference`` for a model without runs.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else None
     pol = loaded.policy if loaded else policy
     assert isinstance(pol, Policy)
+    check_options(seed=seed, replicates=replicates)
+    if loaded is None:
+        check_ids(pol)  # a loaded policy was linted; one built in code may not have been
     if replicates is not None:
         pol = pol.model_copy(
             update={
@@ -82,9 +182,13 @@ def evaluate(
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     model_id = pick_model(evidence, model)
     evidence_warnings: list[str] = []
+    preview = preview_warning(pol.decision.bootstrap_replicates)
+    if preview:
+        evidence_warnings.append(preview)
     results = []
     prices: dict[str, PriceUse] = {}
     fit_cache: dict = {}  # curve-family fits shared by thresholds on the same eval and axis
+    waivers = active_waivers(pol, as_of)
     for i, t in enumerate(pol.thresholds):
         if progress:
             progress(i, len(pol.thresholds), t.id)
@@ -99,7 +203,7 @@ def evaluate(
                 model_id,
                 seed=seed,
                 cache=fit_cache,
-                waived_by=active_waiver(pol, t.id, as_of),
+                waived_by=waivers.get(("threshold", t.id)),
             )
         results.append(result)
         for p in used:

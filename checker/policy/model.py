@@ -275,6 +275,20 @@ class Pricing(Strict):
     """Fixed prices per model id (for ``fixed``)."""
 
 
+MIN_REPLICATES = 50
+"""Fewest bootstrap replicates accepted: below 50 a one-sided 5% percentile bound rests on one
+or two replicates and is noise (an interval can then exclude its own estimate)."""
+MAX_REPLICATES = 100_000
+"""Most bootstrap replicates accepted: (replicates x tasks) weight matrices stay in memory."""
+CALIBRATED_REPLICATES = 300
+"""Fewest replicates a release decision should use: the calibration study
+(``benchmarks/results/calibration.md``, R = 300) checked the one-sided bounds' coverage at this
+count; fewer add Monte Carlo noise to every bound that was not measured there. A determination
+with fewer is marked as a preview in its warnings."""
+MAX_SEED = 2**64 - 1
+"""Largest bootstrap seed: one unsigned 64-bit word (numpy accepts no negative seed)."""
+
+
 class Decision(Strict):
     """How evidence becomes a determination."""
 
@@ -303,8 +317,10 @@ class Decision(Strict):
     price_fall_per_year: PositiveFloat | None = None
     """Expected yearly factor by which the cost of a fixed score falls (10 = ten times cheaper
     each year); enables time-to-affordability in the report."""
-    bootstrap_replicates: int = Field(default=1000, ge=50, le=100_000)
-    """Bootstrap replicates."""
+    bootstrap_replicates: int = Field(default=1000, ge=MIN_REPLICATES, le=MAX_REPLICATES)
+    """Bootstrap replicates (50 to 100,000). Fewer than 300, the count at which the
+    calibration study checked the bounds, make a preview: the determination says so in its
+    warnings."""
 
 
 class Waiver(Strict):
@@ -314,7 +330,9 @@ class Waiver(Strict):
     """Identifier."""
     target: Id
     """A threshold id (its crossing does not trigger the gate) or a safeguard id (counts as
-    attested)."""
+    attested). Ids are unique across actors, thresholds and safeguards, so the target names
+    exactly one of them; a target that names none, or (in a policy that was not linted) more
+    than one, waives nothing."""
     justification: str = Field(min_length=1)
     """Why."""
     approver: str = Field(min_length=1)
@@ -323,6 +341,10 @@ class Waiver(Strict):
     """Last day it applies; an expired waiver counts as none."""
     granted: dt.date | None = None
     """When it was granted."""
+
+
+IdKind = Literal["actor", "threshold", "safeguard"]
+"""What an id of a policy names; ids are unique across the three."""
 
 
 class Policy(Strict):
@@ -348,6 +370,20 @@ class Policy(Strict):
     """Statistical and pricing settings."""
     waivers: list[Waiver] = Field(default_factory=list)
     """Approved exceptions."""
+
+    def id_kinds(self) -> dict[str, list[IdKind]]:
+        """What each id names, in file order: one kind per actor, threshold or safeguard
+        carrying it (a valid policy has exactly one per id; lint reports the rest)."""
+        kinds: dict[str, list[IdKind]] = {}
+        sections: tuple[tuple[IdKind, list[Actor] | list[Threshold] | list[Safeguard]], ...] = (
+            ("actor", self.actors),
+            ("threshold", self.thresholds),
+            ("safeguard", self.safeguards),
+        )
+        for kind, items in sections:
+            for item in items:
+                kinds.setdefault(item.id, []).append(kind)
+        return kinds
 
     def threshold(self, threshold_id: str) -> Threshold | None:
         """The threshold with this id, or ``None``."""

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from checker.engine.evaluate import evaluate
+from checker.errors import RspcheckError
 from checker.evidence.load import load_evidence
 from checker.evidence.model import Evidence, RunSummary, TaskInfo
 from checker.policy.load import load_policy
@@ -163,3 +164,111 @@ def test_the_horizon_comes_from_tasks_a_run_attempted_not_from_metadata() -> Non
         assert r.state == "indeterminate"
         assert "horizon-uncovered" in [x.code for x in r.reasons]
         assert (r.coverage.horizon_evaluated_minutes or 0) < 480
+
+
+# 4. Waivers match by kind; ids are unique across kinds ------------------------------------
+
+
+def _policy_with_ids(safeguard: str, waiver_target: str) -> Policy:
+    return Policy.model_validate(
+        {
+            "metadata": {"id": "p", "title": "P", "version": "1", "effective": "2026-01-01"},
+            "actors": [{"id": "novice", "budget": {"usd": 1.0}}],
+            "thresholds": [
+                {
+                    "id": "t",
+                    "title": "T",
+                    "domain": "cyber",
+                    "evals": ["e"],
+                    "assessed_range": {"min": 1.0, "max": 100.0},
+                    "function": 0.5,
+                }
+            ],
+            "safeguards": [{"id": safeguard, "title": "S"}],
+            "relations": {"requires": [{"threshold": "t", "safeguards": [safeguard]}]},
+            "waivers": [
+                {
+                    "id": "w",
+                    "target": waiver_target,
+                    "justification": "interim",
+                    "approver": "board",
+                    "expires": "2099-01-01",
+                }
+            ],
+        }
+    )
+
+
+def test_a_waiver_on_a_safeguard_never_waives_a_threshold_of_the_same_id() -> None:
+    from checker.engine.gate import active_waivers
+
+    # The reproducer, built in code (lint refuses the file: tests/test_policy_lint.py):
+    # the threshold was marked waived_by and the gate allowed.
+    shared = _policy_with_ids("t", "t")
+    assert active_waivers(shared, AS_OF) == {}  # ambiguous: waives nothing
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.9, "tasks": 50, "attempts": 1}])
+    with pytest.raises(RspcheckError) as info:
+        evaluate(shared, ev, as_of=AS_OF)
+    assert info.value.codes == ["duplicate-id"]
+    # Distinct ids: each waiver waives exactly what it names, of its kind.
+    assert active_waivers(_policy_with_ids("sg", "sg"), AS_OF) == {("safeguard", "sg"): "w"}
+    assert active_waivers(_policy_with_ids("sg", "t"), AS_OF) == {("threshold", "t"): "w"}
+    det = evaluate(_policy_with_ids("sg", "sg"), ev, as_of=AS_OF)
+    assert det.thresholds[0].waived_by is None
+    assert det.gate.satisfied == ["sg"]
+
+
+def test_a_waiver_on_an_actor_waives_nothing() -> None:
+    from checker.engine.gate import active_waivers
+
+    assert active_waivers(_policy_with_ids("sg", "novice"), AS_OF) == {}
+
+
+# 10. Bounds of the seed and the replicate count -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"replicates": 0},
+        {"replicates": -5},
+        {"replicates": 10**7},
+        {"replicates": 49},
+        {"replicates": True},
+        {"seed": -1},
+        {"seed": 2**64},
+        {"seed": 1.5},
+    ],
+)
+def test_out_of_bounds_options_are_refused_before_anything_is_computed(option) -> None:
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.9, "tasks": 50, "attempts": 1}])
+    with pytest.raises(RspcheckError) as info:
+        evaluate(make_policy({}), ev, as_of=AS_OF, **option)
+    assert info.value.codes == ["invalid-value"]
+    assert info.value.problems[0].loc == tuple(option)
+
+
+def test_fewer_replicates_than_calibrated_mark_the_determination_a_preview() -> None:
+    ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.9, "tasks": 50, "attempts": 1}])
+    preview = evaluate(make_policy({}), ev, as_of=AS_OF, replicates=50)
+    assert preview.warnings[0].startswith("PREVIEW: 50 bootstrap replicates")
+    full = evaluate(make_policy({}), ev, as_of=AS_OF, replicates=300)
+    assert not any(w.startswith("PREVIEW") for w in full.warnings)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--replicates", "0"], ["--replicates", "-5"], ["--replicates", "10000000"], ["--seed", "-1"]],
+)
+def test_the_command_line_prints_the_problem_and_exits_2(args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from checker.cli import app
+
+    data = ROOT / "tests" / "data"
+    cmd = ["check", "-p", str(data / "policy-small.yaml"), "-e", str(data / "evidence-small.yaml")]
+    result = CliRunner().invoke(app, [*cmd, *args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "invalid-value" in result.output
+    assert "Traceback" not in result.output
