@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -105,6 +105,46 @@ def preview_warning(replicates: int) -> str | None:
         "at which the calibration study checked the bounds (benchmarks/results/calibration.md);"
         " bounds near a threshold may move with more: not for a release decision"
     )
+
+
+LIMIT_HIT_SHARE = 0.5
+"""Share of a run's attempts cut off by a configured limit from which the determination warns:
+when most attempts stop at the cap, the cap rather than the model set the run's spend."""
+
+
+def limit_warnings(evidence: Evidence, run_ids: Iterable[str]) -> list[str]:
+    """A warning for each run used whose attempts mostly hit a configured limit.
+
+    An attempt that hit a limit is a failure at the spend it reached: its score counts as
+    recorded (usually 0) and its spend as measured, neither dropped (which would raise the
+    run's score and lower its spend) nor imputed. That is what the run's configuration
+    reached at that spend, and what budget truncation assumes (DESIGN.md 15). When most
+    attempts were cut off, though, the point says more about the cap than the model: a model
+    told its budget may do better at the same spend, and a ``not_crossed`` resting on it holds
+    for that capped configuration only. The determination says so, run by run.
+
+    Args:
+        evidence: The evidence.
+        run_ids: The runs the determination used.
+
+    Returns:
+        One warning per run at or above :data:`LIMIT_HIT_SHARE`, in run order.
+    """
+    out = []
+    table = evidence.attempts
+    for run_id in sorted(set(run_ids)):
+        rows = table.rows_of_run(run_id)
+        if rows.size == 0:
+            continue
+        hit = float(table.limit_hit[rows].mean())
+        if hit >= LIMIT_HIT_SHARE:
+            out.append(
+                f"run {run_id!r}: {hit:.0%} of its attempts hit a configured limit and count "
+                "as failures at the spend they reached; its budget is set by that cap, and a "
+                "model told its budget may do better there (a not_crossed holds for the capped "
+                "configuration evaluated)"
+            )
+    return out
 
 
 def check_ids(policy: Policy) -> None:
@@ -210,6 +250,7 @@ def evaluate(
             prices.setdefault(p.run, p)
     if progress:
         progress(len(pol.thresholds), len(pol.thresholds), "gate")
+    evidence_warnings += limit_warnings(evidence, (r for t in results for r in t.evidence_runs))
     gate = run_gate(pol, results, evidence.manifest.attestations, as_of)
     comparisons = []
     if compare_with is not None:

@@ -272,3 +272,33 @@ def test_the_command_line_prints_the_problem_and_exits_2(args: list[str]) -> Non
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "invalid-value" in result.output
     assert "Traceback" not in result.output
+
+
+# 5. limit_hit: a failure at the spend reached, and a warning when most attempts hit it ------
+
+
+def _with_limit_hits(ev: Evidence, share: float) -> Evidence:
+    """The evidence with the first ``share`` of every run's attempts marked as limit hits."""
+    table = ev.attempts
+    hit = np.zeros(len(table), bool)
+    for code in range(len(table.run_ids)):
+        rows = np.flatnonzero(table.run == code)
+        hit[rows[: round(share * rows.size)]] = True
+    return dataclasses.replace(ev, attempts=dataclasses.replace(table, limit_hit=hit))
+
+
+def test_limit_hits_count_as_recorded_and_warn_when_most_attempts_hit_the_cap() -> None:
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": p, "tasks": 100, "attempts": 2}
+        for i, (b, p) in enumerate([(0.1, 0.05), (1.0, 0.1), (10.0, 0.2)])
+    ]
+    ev = make_evidence(runs)
+    policy = make_policy({"assessed_range": {"min": 0.1, "max": 10.0}, "function": 0.6})
+    plain = evaluate(policy, ev, as_of=AS_OF, replicates=300)
+    some = evaluate(policy, _with_limit_hits(ev, 0.4), as_of=AS_OF, replicates=300)
+    most = evaluate(policy, _with_limit_hits(ev, 0.6), as_of=AS_OF, replicates=300)
+    # Neither dropped nor imputed: the same scores at the same spend, the same decision.
+    assert most.thresholds == plain.thresholds == some.thresholds
+    assert plain.warnings == some.warnings == []
+    assert [w.split(":")[0] for w in most.warnings] == ["run 'r0'", "run 'r1'", "run 'r2'"]
+    assert "60% of its attempts hit a configured limit" in most.warnings[0]
