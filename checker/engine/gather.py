@@ -128,11 +128,26 @@ def gather(
     evals: list[EvalEvidence] = []
     missing: list[str] = []
     for eval_id in t.evals:
-        data = _runs(policy, t, evidence, model, eval_id, reasons, prices)
-        if data:
-            evals.append(
+        # One eval's evidence depends on the threshold only through its axis and whether
+        # repeated sampling is credited: thresholds sharing both share it (the fixed cost
+        # per threshold is then the curve and the decision, not rebuilding every run).
+        key = ("gathered", model, eval_id, str(t.axis), credit, seed, d.bootstrap_replicates)
+        if cache is not None and key in cache:
+            found, why, priced = cache[key]
+        else:
+            why, priced = [], []
+            data = _runs(policy, t, evidence, model, eval_id, why, priced)
+            found = (
                 _configurations(policy, t, evidence, model, eval_id, data, credit, seed, cache)
+                if data
+                else None
             )
+            if cache is not None:
+                cache[key] = (found, why, priced)
+        reasons += why
+        prices += priced
+        if found is not None:
+            evals.append(found)
         else:
             missing.append(eval_id)
     return Gathered(
