@@ -306,3 +306,32 @@ def test_default_today_is_utc_date(tmp_path):
     p = write(tmp_path, ("expires: 2099-01-01", "expires: 2000-01-01"))
     report = lint_files([p])
     assert [f.code for f in report.findings] == ["waiver-expired"]
+
+
+def test_ids_are_unique_across_thresholds_safeguards_and_actors(tmp_path):
+    # A safeguard named like a threshold, plus a waiver on it: the gate used to mark the
+    # threshold waived and allow (issue 11, item 4). Each repeat is an error where it occurs.
+    p = write(
+        tmp_path,
+        ("  - id: security-l3\n", "  - id: cyber-critical\n"),
+        (
+            "{threshold: cyber-high, safeguards: [security-l3]}",
+            "{threshold: cyber-high, safeguards: [cyber-critical]}",
+        ),
+        ("    target: security-l3", "    target: cyber-critical"),
+        ("  - id: state\n", "  - id: cyber-high\n"),
+        ("max: state}", "max: cyber-high}"),
+    )
+    got, report = findings(p)
+    dups = [g for g in got if g[0] == "duplicate-id"]
+    assert [(g[1], g[4]) for g in dups] == [
+        ("error", ("thresholds", 0, "id")),
+        ("error", ("safeguards", 0, "id")),
+    ]
+    msgs = [f.msg for f in report.findings if f.code == "duplicate-id"]
+    assert "threshold id 'cyber-high' is also the id of an actor (line 15)" in msgs[0]
+    assert "safeguard id 'cyber-critical' is also the id of a threshold" in msgs[1]
+    assert report.exit_code == 1
+    with pytest.raises(RspcheckError) as info:  # the engine refuses it too
+        load_policy(p, today=TODAY)
+    assert "duplicate-id" in [x.code for x in info.value.problems]

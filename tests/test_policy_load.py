@@ -290,3 +290,21 @@ def test_round_trip_model_yaml_model(tmp_path, exclude_defaults):
     assert again == policy
     # and once more: the dump is a fixed point
     assert _dump(again, exclude_defaults) == _dump(policy, exclude_defaults)
+
+
+def test_more_thresholds_than_the_limit_are_refused_located(tmp_path):
+    # 10^4 thresholds did not finish `check` in 300 s (issue 11, item 9): the format caps them
+    # at MAX_THRESHOLDS (1000, about 12 s and 46 MB of determination), located at the list.
+    from checker.policy.model import MAX_THRESHOLDS
+
+    data = yaml.safe_load(BASE)
+    one = data["thresholds"][1]
+    data["thresholds"] = [{**one, "id": f"t{i}"} for i in range(MAX_THRESHOLDS + 1)]
+    data["relations"] = {}
+    p = tmp_path / "many.yaml"
+    p.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (got,) = problems(p)
+    assert got[0] == "invalid-value" and got[3] == ("thresholds",) and got[1] is not None
+    data["thresholds"] = data["thresholds"][:MAX_THRESHOLDS]
+    p.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert len(load_policy(p).policy.thresholds) == MAX_THRESHOLDS

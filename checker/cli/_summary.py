@@ -58,3 +58,5 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
         )
     for text in g.inconsistencies:
         console.print(f"  inconsistent: {text}")
+    for text in det.warnings:
+        console.print(f"warning: {text}", highlight=False)

@@ -42,7 +42,7 @@ def check(
         str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Bootstrap seed (recorded; same seed, same JSON).")
+        int, typer.Option(help="Bootstrap seed, 0 to 2**64-1 (recorded; same seed, same JSON).")
     ] = DEFAULT_SEED,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the determination JSON here.")
@@ -56,7 +56,10 @@ def check(
     ] = None,
     replicates: Annotated[
         int | None,
-        typer.Option(help="Override the policy's bootstrap replicates (e.g. 200 for a preview)."),
+        typer.Option(
+            help="Override the policy's bootstrap replicates, 50 to 100000 (e.g. 200 for a "
+            "preview; fewer than 300 is marked a preview in the determination)."
+        ),
     ] = None,
     compare_with: Annotated[
         str | None,
@@ -115,6 +118,13 @@ def check(
             raise bad_option(
                 "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
             ) from None
+    from checker.policy.model import check_options
+
+    try:
+        check_options(seed=seed, replicates=replicates)
+    except RspcheckError as err:  # the same bounds as the library's, located at the option
+        bad = err.problems[0]
+        raise bad_option(f"--{bad.loc[0]}", bad.msg, hint=bad.hint) from None
     from checker.cli.report import SigningOptions
 
     signing = SigningOptions(
@@ -164,6 +174,9 @@ def check(
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    if format == "json":  # stdout is the JSON: the warnings also go where a CI log shows them
+        for warning in det.warnings:
+            typer.echo(f"warning: {warning}", err=True)
     text = det.to_json()
     try:
         if json_out:

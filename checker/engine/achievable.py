@@ -6,7 +6,8 @@ linearly in log10 budget between evaluated budgets (the running best is monotone
 interpolation is too). Beyond the largest evaluated budget, curve families fitted to each
 scaffold's single-attempt curve extend it, within the policy's cap, as an envelope over the
 families that survive screening (STATISTICS.md 7.3-7.4). A threshold measured by several evals
-combines their curves as it says (``any``, ``all``, ``mean``).
+combines their curves as it says (``any``, ``all``, ``mean``); an eval without usable evidence
+takes part in the combination as a curve about which nothing is known, never left out.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def achievable(
     cap_oom: float,
     repeated_sampling: bool,
     cache: dict | None = None,
+    missing: int = 0,
 ) -> Achievable:
     """Each eval's achievable curve on grid ``x``, and their combination.
 
@@ -105,6 +107,8 @@ def achievable(
         cap_oom: The extrapolation cap (OOM beyond the largest evaluated budget).
         repeated_sampling: Whether best-of-k is credited.
         cache: Curve-family fits shared by thresholds on the same eval and axis.
+        missing: How many of the threshold's evals have no usable evidence (see
+            :func:`combine_curves`).
 
     Returns:
         The curves, per eval and combined.
@@ -122,19 +126,51 @@ def achievable(
         )
         for e in evals
     )
-    return Achievable(evals=curves, combined=combine_curves(curves, combine, x))
+    return Achievable(evals=curves, combined=combine_curves(curves, combine, x, missing=missing))
+
+
+def unknown_curve(x: np.ndarray) -> EvalCurve:
+    """The curve of an eval without usable evidence: no bound is known anywhere."""
+    nan = np.full(x.size, np.nan)
+    uncovered = np.full(x.size, "uncovered", dtype=object)
+    return EvalCurve(
+        x=x,
+        estimate=nan,
+        lower=nan.copy(),
+        upper=nan.copy(),
+        basis=uncovered,
+        lower_basis=uncovered.copy(),
+        oom=np.zeros(x.size),
+        replicates=np.full((1, x.size), np.nan),
+        x_direct_max=-np.inf,
+        lower_data=nan.copy(),
+        lower_basis_data=uncovered.copy(),
+    )
 
 
 def combine_curves(
-    curves: Sequence[EvalCurve], how: Literal["any", "all", "mean"], x: np.ndarray
+    curves: Sequence[EvalCurve],
+    how: Literal["any", "all", "mean"],
+    x: np.ndarray,
+    *,
+    missing: int = 0,
 ) -> EvalCurve | None:
     """Combine several evals' curves into one: ``any`` takes the max (crossing any eval
     crosses; ruling out needs every eval covered and below), ``all`` the min, ``mean`` the
-    average (all must cover). Bases combine by the same rule on their strength order."""
+    average (all must cover). Bases combine by the same rule on their strength order.
+
+    An eval without evidence (``missing`` of them) is a curve with no bound anywhere
+    (:func:`unknown_curve`), and NaN carries "unknown" through every rule: under ``any`` and
+    ``mean`` nothing is ruled out while one eval is unknown (a crossing shown by another eval
+    still counts under ``any``), under ``all`` nothing is shown crossed and, its basis being
+    uncovered, nothing ruled out either. Leaving the eval out instead would decide on the
+    others alone: a ``not_crossed`` for an eval nobody ran.
+    """
     if not curves:
         return None
-    if len(curves) == 1:
+    if len(curves) == 1 and not missing:
         return curves[0]
+    curves = [*curves, *(unknown_curve(x) for _ in range(missing))]
 
     def stack(name: str) -> np.ndarray:
         return np.vstack([getattr(c, name) for c in curves])

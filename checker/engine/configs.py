@@ -383,9 +383,15 @@ def jeffreys_replicates(
 
 
 def _summary_config(r: RunData, replicates: int, rng: np.random.Generator, alpha: float) -> Config:
+    """A summary run as one configuration with a binomial (Jeffreys) interval over its tasks.
+
+    The unit of evidence is the task: attempts within a task share the task's difficulty and
+    are not independent trials, so ``attempts_per_task`` never enters the sample size (counting
+    it let one task tried a million times rule a threshold out).
+    """
     s = r.run.summary
     assert s is not None
-    trials = float(s.n_tasks * s.attempts_per_task)
+    trials = float(s.n_tasks)
     successes = s.score * trials
     return Config(
         run=r.run,

@@ -9,6 +9,7 @@ with its reasons. The alert level is decided by the same rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -89,7 +90,9 @@ def decide(
         )
     else:
         state, basis = "indeterminate", "none"
-        if not all_covered:
+        if not all_covered and gathered.missing:
+            reasons.append(_missing(t, grid, masks, gathered.missing))
+        elif not all_covered:
             reasons.append(_uncovered(policy, t, grid, curves, masks, coverage))
         elif not below_t:
             reasons.append(_straddles(t, grid, curve))
@@ -205,6 +208,18 @@ def _uncovered(
             + f"; the range ends at {format_budget(grid.hi, axis)}"
         )
     return Reason(code=code, message=message)
+
+
+def _missing(t: Threshold, grid: Grid, masks: CoverageMasks, missing: Sequence[str]) -> Reason:
+    """Part of the range is uncovered because some of the threshold's evals have no evidence."""
+    share_text = share(grid.x, grid.in_range, ~masks.two_sided)
+    names = ", ".join(repr(e) for e in missing)
+    return Reason(
+        code="no-evidence",
+        message=f"{share_text:.0%} of the assessed range (log scale) is uncovered: eval(s) "
+        f"{names} have no usable evidence, and with combine: {t.combine} a crossing cannot be "
+        "ruled out without every eval the threshold names",
+    )
 
 
 def _straddles(t: Threshold, grid: Grid, curve: EvalCurve) -> Reason:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -21,12 +21,16 @@ from checker.determination import (
 )
 from checker.engine import DEFAULT_SEED
 from checker.engine.compare import compare
-from checker.engine.gate import active_waiver, run_gate
+from checker.engine.gate import active_waivers, run_gate
 from checker.engine.threshold import determine
-from checker.errors import RspcheckError
+from checker.errors import Problem, RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.load import LoadedPolicy
-from checker.policy.model import Policy
+from checker.policy.model import (
+    CALIBRATED_REPLICATES,
+    Policy,
+    check_options,
+)
 from checker.version import __version__
 
 
@@ -50,6 +54,78 @@ def pick_model(evidence: Evidence, model: str | None) -> str:
     return ids[0]
 
 
+def preview_warning(replicates: int) -> str | None:
+    """The warning a determination carries when it used fewer replicates than calibrated."""
+    if replicates >= CALIBRATED_REPLICATES:
+        return None
+    return (
+        f"PREVIEW: {replicates} bootstrap replicates, fewer than the {CALIBRATED_REPLICATES} "
+        "at which the calibration study checked the bounds (benchmarks/results/calibration.md);"
+        " bounds near a threshold may move with more: not for a release decision"
+    )
+
+
+LIMIT_HIT_SHARE = 0.5
+"""Share of a run's attempts cut off by a configured limit from which the determination warns:
+when most attempts stop at the cap, the cap rather than the model set the run's spend."""
+
+
+def limit_warnings(evidence: Evidence, run_ids: Iterable[str]) -> list[str]:
+    """A warning for each run used whose attempts mostly hit a configured limit.
+
+    An attempt that hit a limit is a failure at the spend it reached: its score counts as
+    recorded (usually 0) and its spend as measured, neither dropped (which would raise the
+    run's score and lower its spend) nor imputed. That is what the run's configuration
+    reached at that spend, and what budget truncation assumes (DESIGN.md 15). When most
+    attempts were cut off, though, the point says more about the cap than the model: a model
+    told its budget may do better at the same spend, and a ``not_crossed`` resting on it holds
+    for that capped configuration only. The determination says so, run by run.
+
+    Args:
+        evidence: The evidence.
+        run_ids: The runs the determination used.
+
+    Returns:
+        One warning per run at or above :data:`LIMIT_HIT_SHARE`, in run order.
+    """
+    out = []
+    table = evidence.attempts
+    for run_id in sorted(set(run_ids)):
+        rows = table.rows_of_run(run_id)
+        if rows.size == 0:
+            continue
+        hit = float(table.limit_hit[rows].mean())
+        if hit >= LIMIT_HIT_SHARE:
+            out.append(
+                f"run {run_id!r}: {hit:.0%} of its attempts hit a configured limit and count "
+                "as failures at the spend they reached; its budget is set by that cap, and a "
+                "model told its budget may do better there (a not_crossed holds for the capped "
+                "configuration evaluated)"
+            )
+    return out
+
+
+def check_ids(policy: Policy) -> None:
+    """Refuse a policy whose actors, thresholds and safeguards share an id (lint's
+    ``duplicate-id``, for a policy that did not come through :func:`load_policy`).
+
+    Raises:
+        RspcheckError: ``duplicate-id``, naming each id and what carries it.
+    """
+    problems = [
+        Problem(
+            "duplicate-id",
+            f"id {ident!r} names {len(kinds)} items ({', '.join(kinds)}): ids must be unique "
+            "across actors, thresholds and safeguards",
+            hint="give each a unique id (rspcheck lint locates them in the file)",
+        )
+        for ident, kinds in policy.id_kinds().items()
+        if len(kinds) > 1
+    ]
+    if problems:
+        raise RspcheckError(problems)
+
+
 def evaluate(
     policy: Policy | LoadedPolicy,
     evidence: Evidence,
@@ -64,15 +140,37 @@ def evaluate(
     """Determine every threshold of ``policy`` for one model, and the gate.
 
     The same inputs, seed and ``as_of`` give the same Determination (and JSON) byte for byte.
-    ``replicates`` overrides the policy's bootstrap replicates (e.g. a fast preview).
-    ``compare_with`` names a second model (e.g. the previous release): every eval the policy
-    uses where both have runs gets a matched-budget comparison, on the axis of the first
-    threshold that uses the eval. ``progress(done, total, label)`` is called as thresholds
-    are decided (the CLI draws a progress bar with it).
+
+    Args:
+        policy: The policy, loaded from its file (linted) or built in code.
+        evidence: The evidence loaded.
+        model: The model decided on (None: the only one the evidence has runs for).
+        seed: The bootstrap seed, 0 to 2**64 - 1 (recorded).
+        as_of: The day attestations, waivers and prices are judged on (default today, UTC).
+        replicates: Overrides the policy's bootstrap replicates, 50 to 100,000 (e.g. 200 for
+            a fast preview; fewer than :data:`CALIBRATED_REPLICATES` is recorded as a preview
+            in the determination's warnings).
+        compare_with: A second model (e.g. the previous release): every eval the policy uses
+            where both have runs gets a matched-budget comparison, on the axis of the first
+            threshold that uses the eval.
+        progress: Called as ``progress(done, total, label)`` as thresholds are decided (the
+            CLI draws a progress bar with it).
+
+    Returns:
+        The determination.
+
+    Raises:
+        RspcheckError: ``invalid-value`` for a seed or replicate count out of bounds
+            (:func:`check_options`), ``duplicate-id`` for a policy built in code whose ids
+            collide (:func:`check_ids`), both before anything is computed;
+            ``unknown-reference`` for a model without runs.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else None
     pol = loaded.policy if loaded else policy
     assert isinstance(pol, Policy)
+    check_options(seed=seed, replicates=replicates)
+    if loaded is None:
+        check_ids(pol)  # a loaded policy was linted; one built in code may not have been
     if replicates is not None:
         pol = pol.model_copy(
             update={
@@ -82,9 +180,13 @@ def evaluate(
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     model_id = pick_model(evidence, model)
     evidence_warnings: list[str] = []
+    preview = preview_warning(pol.decision.bootstrap_replicates)
+    if preview:
+        evidence_warnings.append(preview)
     results = []
     prices: dict[str, PriceUse] = {}
     fit_cache: dict = {}  # curve-family fits shared by thresholds on the same eval and axis
+    waivers = active_waivers(pol, as_of)
     for i, t in enumerate(pol.thresholds):
         if progress:
             progress(i, len(pol.thresholds), t.id)
@@ -99,13 +201,14 @@ def evaluate(
                 model_id,
                 seed=seed,
                 cache=fit_cache,
-                waived_by=active_waiver(pol, t.id, as_of),
+                waived_by=waivers.get(("threshold", t.id)),
             )
         results.append(result)
         for p in used:
             prices.setdefault(p.run, p)
     if progress:
         progress(len(pol.thresholds), len(pol.thresholds), "gate")
+    evidence_warnings += limit_warnings(evidence, (r for t in results for r in t.evidence_runs))
     gate = run_gate(pol, results, evidence.manifest.attestations, as_of)
     comparisons = []
     if compare_with is not None:

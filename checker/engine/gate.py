@@ -3,19 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from checker.determination import GateResult, GateVerdict, ThresholdResult, Unmet
 from checker.evidence.model import Attestation
 from checker.policy.graph import topological_thresholds
 from checker.policy.model import Policy
 
+WaiverKind = Literal["threshold", "safeguard"]
+"""What a waiver can waive."""
 
-def active_waiver(policy: Policy, target: str, as_of: dt.date) -> str | None:
-    """The id of an unexpired waiver on a threshold or safeguard (an expired one counts as none)."""
+
+def active_waivers(policy: Policy, as_of: dt.date) -> dict[tuple[WaiverKind, str], str]:
+    """The waivers in force on ``as_of``, by what they waive: ``(kind, id) -> waiver id``.
+
+    A waiver is matched by kind as well as id: its target resolves to the one threshold or
+    safeguard carrying that id. A target carried by more than one item (ids must be unique
+    across actors, thresholds and safeguards; lint refuses such a policy, a policy built in
+    code may not have been linted) or by an actor waives nothing: a waiver on a safeguard
+    must never waive a threshold that happens to share its id. Expired waivers, and those
+    granted after ``as_of``, count as none; the first waiver in force on an item is named.
+    """
+    kinds = policy.id_kinds()
+    out: dict[tuple[WaiverKind, str], str] = {}
     for w in policy.waivers:
-        if w.target == target and w.expires >= as_of and (w.granted is None or w.granted <= as_of):
-            return w.id
-    return None
+        if not (w.expires >= as_of and (w.granted is None or w.granted <= as_of)):
+            continue
+        match kinds.get(w.target, []):
+            case ["threshold"]:
+                out.setdefault(("threshold", w.target), w.id)
+            case ["safeguard"]:
+                out.setdefault(("safeguard", w.target), w.id)
+    return out
+
+
+def active_waiver(policy: Policy, kind: WaiverKind, target: str, as_of: dt.date) -> str | None:
+    """The id of the waiver in force on one threshold or safeguard (see :func:`active_waivers`).
+
+    Args:
+        policy: The policy.
+        kind: What ``target`` is: a ``threshold`` or a ``safeguard``.
+        target: Its id.
+        as_of: The day the waiver must be in force.
+
+    Returns:
+        The waiver's id, or None.
+    """
+    return active_waivers(policy, as_of).get((kind, target))
 
 
 def _attestation_problem(
@@ -53,6 +87,7 @@ def run_gate(
 ) -> GateResult:
     """Combine threshold results into allow / allow_with_safeguards / block."""
     by_id = {r.id: r for r in results}
+    waivers = active_waivers(policy, as_of)
     order = topological_thresholds(policy)
     indeterminate_as = policy.decision.indeterminate_as
     triggered: dict[str, str] = {}  # threshold -> why it triggers
@@ -107,7 +142,7 @@ def run_gate(
                 )
             continue
         for s in required:
-            waiver = active_waiver(policy, s, as_of)
+            waiver = waivers.get(("safeguard", s))
             problem = None if waiver else _attestation_problem(policy, s, attestations, as_of)
             if problem is None:
                 if s not in satisfied:

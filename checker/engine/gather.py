@@ -32,7 +32,8 @@ class EvalEvidence:
     attempts: tuple[LazyAttempts, ...]
     """Per attempt-level run, pass@k beyond the attempts drawn (only where credited)."""
     human_minutes: float | None
-    """The longest of the eval's tasks, in human minutes (None: unknown)."""
+    """The longest of the eval's tasks that a run used attempted, in human minutes (None:
+    unknown, e.g. summary runs only, whose tasks are not named)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Gathered:
 
     evals: tuple[EvalEvidence, ...]
     """The evals with usable evidence, in the policy's order."""
+    missing: tuple[str, ...]
+    """The threshold's evals without usable evidence (no run, or none that reaches the axis):
+    their curves are unknown, which :func:`~checker.engine.achievable.combine_curves` must
+    carry into the combination rather than leave out."""
     repeated_sampling: bool
     """Whether best-of-k (oracle pass@k) is credited: a verifiable threshold, an oracle policy."""
     reasons: tuple[Reason, ...]
@@ -71,8 +76,19 @@ class Gathered:
 
     @property
     def attempts_per_task(self) -> int:
-        """The most attempts per task any run drew on every one of its tasks."""
-        return max([0, *(int(rd.n.min()) for e in self.evals for rd in e.runs)])
+        """The most attempts per task any run drew on every one of its tasks, as the evidence
+        shows them: a summary states a mean over its attempts, not their outcomes (no best-of-k
+        can be drawn from it), so it counts as one attempt per task."""
+        return max(
+            [
+                0,
+                *(
+                    int(rd.n.min()) if rd.grade == "attempts" else 1
+                    for e in self.evals
+                    for rd in e.runs
+                ),
+            ]
+        )
 
 
 def gather(
@@ -110,14 +126,36 @@ def gather(
         )
     prices: list[PriceUse] = []
     evals: list[EvalEvidence] = []
+    missing: list[str] = []
     for eval_id in t.evals:
-        data = _runs(policy, t, evidence, model, eval_id, reasons, prices)
-        if data:
-            evals.append(
+        # One eval's evidence depends on the threshold only through its axis and whether
+        # repeated sampling is credited: thresholds sharing both share it (the fixed cost
+        # per threshold is then the curve and the decision, not rebuilding every run).
+        key = ("gathered", model, eval_id, str(t.axis), credit, seed, d.bootstrap_replicates)
+        if cache is not None and key in cache:
+            found, why, priced = cache[key]
+        else:
+            why, priced = [], []
+            data = _runs(policy, t, evidence, model, eval_id, why, priced)
+            found = (
                 _configurations(policy, t, evidence, model, eval_id, data, credit, seed, cache)
+                if data
+                else None
             )
+            if cache is not None:
+                cache[key] = (found, why, priced)
+        reasons += why
+        prices += priced
+        if found is not None:
+            evals.append(found)
+        else:
+            missing.append(eval_id)
     return Gathered(
-        evals=tuple(evals), repeated_sampling=credit, reasons=tuple(reasons), prices=tuple(prices)
+        evals=tuple(evals),
+        missing=tuple(missing),
+        repeated_sampling=credit,
+        reasons=tuple(reasons),
+        prices=tuple(prices),
     )
 
 
@@ -175,9 +213,12 @@ def _configurations(
     """One eval's runs as configurations, with replicates from the eval's one weight stream."""
     d = policy.decision
     axis = Axis(t.axis)
-    tasks = evidence.manifest.tasks
+    tasks = [ti for ti in evidence.manifest.tasks if ti.eval == eval_id]
     families = {ti.task: ti.family for ti in tasks if ti.family}
-    minutes = [ti.human_minutes for ti in tasks if ti.eval == eval_id and ti.human_minutes]
+    # The horizon evaluated is that of tasks a run used here attempted: metadata of a task
+    # nobody ran (or ran on another eval) shows nothing about the model.
+    attempted = {str(task) for rd in data if rd.grade == "attempts" for task in rd.tasks}
+    minutes = [ti.human_minutes for ti in tasks if ti.task in attempted and ti.human_minutes]
     attempts: list[LazyAttempts] = []
     cfgs = configurations(
         data,

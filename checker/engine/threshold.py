@@ -56,6 +56,7 @@ def determine(
         cap_oom=d.max_extrapolation_oom,
         repeated_sampling=gathered.repeated_sampling,
         cache=cache,
+        missing=len(gathered.missing),
     )
     decision = decide(policy, t, gathered, grid, curves)
     result = explain(policy, t, gathered, grid, curves, decision, waived_by=waived_by)

@@ -104,7 +104,9 @@ class RunSummary(Strict):
     n_tasks: int = Field(ge=1, le=MAX_TASKS)
     """Number of tasks scored (at most :data:`MAX_TASKS`)."""
     attempts_per_task: int = Field(default=1, ge=1, le=MAX_ATTEMPTS_PER_TASK)
-    """Attempts per task the score averages over."""
+    """Attempts per task the score averages over. Informational: attempts within a task are
+    not independent trials, so the interval counts tasks, and a summary credits no repeated
+    sampling."""
     mean_tokens: NonNegativeFloat | None = None
     """Mean tokens spent per attempt."""
     mean_usd: NonNegativeFloat | None = None
@@ -150,7 +152,8 @@ class TaskInfo(Strict):
     family: str | None = None
     """Task family: the bootstrap resamples families, keeping related tasks together."""
     human_minutes: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    """How long the task takes a skilled human, in minutes (task-horizon coverage)."""
+    """How long the task takes a skilled human, in minutes (task-horizon coverage counts only
+    tasks a run attempted)."""
 
 
 class AttemptsFile(Strict):

@@ -17,7 +17,7 @@ import numpy as np
 from checker.errors import Problem, did_you_mean
 from checker.files.document import Document, Loc
 from checker.policy.graph import find_cycle, relation_graph
-from checker.policy.model import Actor, Policy, Safeguard, Threshold, ThresholdFunction, Waiver
+from checker.policy.model import Actor, Policy, Safeguard, Threshold, ThresholdFunction
 
 
 def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) -> list[Problem]:
@@ -34,26 +34,55 @@ def check_policy(policy: Policy, doc: Document, today: dt.date | None = None) ->
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
 
+_AN = {"actors": "an actor", "thresholds": "a threshold", "safeguards": "a safeguard"}
+
+
 def _duplicates(policy: Policy, doc: Document) -> list[Problem]:
+    """Ids used twice: within a section, and across actors, thresholds and safeguards.
+
+    Relations, ranges and waivers name an item by its id alone, so an id shared by a
+    safeguard and a threshold makes every reference to it ambiguous (a waiver on the
+    safeguard would waive the threshold too). Each repeat is reported where it occurs, naming
+    the first.
+    """
     out = []
-    sections: tuple[tuple[str, Sequence[Actor | Threshold | Safeguard | Waiver]], ...] = (
+    first: dict[str, tuple[str, int]] = {}  # id -> (section, index) of its first use
+    named: tuple[tuple[str, Sequence[Actor | Threshold | Safeguard]], ...] = (
         ("actors", policy.actors),
         ("thresholds", policy.thresholds),
         ("safeguards", policy.safeguards),
-        ("waivers", policy.waivers),
     )
-    for section, items in sections:
-        counts = Counter(item.id for item in items)
-        for i, item in enumerate(items):
-            if counts[item.id] > 1 and [x.id for x in items].index(item.id) != i:
-                out.append(
-                    doc.problem(
-                        "duplicate-id",
-                        f"{section[:-1]} id {item.id!r} is used more than once",
-                        (section, i, "id"),
-                        hint="give each a unique id",
-                    )
+    entries = [(section, i, item.id) for section, items in named for i, item in enumerate(items)]
+    entries.sort(key=lambda e: doc.position((e[0], e[1], "id"))[0] or 0)  # file order
+    for section, i, ident in entries:
+        if ident not in first:
+            first[ident] = (section, i)
+            continue
+        other, j = first[ident]
+        where = doc.position((other, j, "id"))[0]
+        at = f" (line {where})" if where else ""
+        if other == section:
+            msg = f"{section[:-1]} id {ident!r} is used more than once{at}"
+        else:
+            msg = (
+                f"{section[:-1]} id {ident!r} is also the id of {_AN[other]}{at}: ids must "
+                "be unique across actors, thresholds and safeguards, or a relation or waiver "
+                "naming it is ambiguous"
+            )
+        out.append(
+            doc.problem("duplicate-id", msg, (section, i, "id"), hint="give each a unique id")
+        )
+    counts = Counter(w.id for w in policy.waivers)
+    for i, w in enumerate(policy.waivers):
+        if counts[w.id] > 1 and [x.id for x in policy.waivers].index(w.id) != i:
+            out.append(
+                doc.problem(
+                    "duplicate-id",
+                    f"waiver id {w.id!r} is used more than once",
+                    ("waivers", i, "id"),
+                    hint="give each a unique id",
                 )
+            )
     return out
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.config import JsonDict, JsonValue
 
 from checker.budget import Axis, NotBool, PositiveFloat, PriceTable, Strict
+from checker.errors import RspcheckError
 from checker.evidence.model import Id
 
 Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NotBool]
@@ -275,6 +276,65 @@ class Pricing(Strict):
     """Fixed prices per model id (for ``fixed``)."""
 
 
+MAX_THRESHOLDS = 1000
+"""Most thresholds a policy may have. Published frameworks have tens; each threshold costs about
+12 ms to decide at 1000 replicates and adds about 46 KB to the determination JSON and a page to
+its report, so 1000 take about 12 s and 46 MB; 10,000 took 3 minutes and 4 GB of memory for a
+464 MB determination: a policy that large is refused, located, rather than left to run."""
+MIN_REPLICATES = 50
+"""Fewest bootstrap replicates accepted: below 50 a one-sided 5% percentile bound rests on one
+or two replicates and is noise (an interval can then exclude its own estimate)."""
+MAX_REPLICATES = 100_000
+"""Most bootstrap replicates accepted: (replicates x tasks) weight matrices stay in memory."""
+CALIBRATED_REPLICATES = 300
+"""Fewest replicates a release decision should use: the calibration study
+(``benchmarks/results/calibration.md``, R = 300) checked the one-sided bounds' coverage at this
+count; fewer add Monte Carlo noise to every bound that was not measured there. A determination
+with fewer is marked as a preview in its warnings."""
+MAX_SEED = 2**64 - 1
+"""Largest bootstrap seed: one unsigned 64-bit word (numpy accepts no negative seed)."""
+
+
+def check_options(*, seed: object, replicates: object) -> None:
+    """Refuse a seed or replicate count outside its bounds, before anything is computed.
+
+    ``evaluate`` applies ``replicates`` to the policy with ``model_copy``, which skips the
+    policy schema's bounds, and numpy refuses a negative seed with a traceback: both are
+    checked here, at the library's door, for every caller (the command line included).
+
+    Args:
+        seed: The bootstrap seed: an integer in [0, :data:`MAX_SEED`].
+        replicates: None (the policy's), or an integer in [:data:`MIN_REPLICATES`,
+            :data:`MAX_REPLICATES`].
+
+    Raises:
+        RspcheckError: ``invalid-value``, naming the option and its bounds.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise RspcheckError.one(
+            "invalid-value",
+            f"seed {seed!r} is not an integer from 0 to 2**64 - 1",
+            loc=("seed",),
+            hint="pass --seed with a non-negative integer (it is recorded in the determination)",
+        )
+    if replicates is None:
+        return
+    if (
+        not isinstance(replicates, int)
+        or isinstance(replicates, bool)
+        or not MIN_REPLICATES <= replicates <= MAX_REPLICATES
+    ):
+        raise RspcheckError.one(
+            "invalid-value",
+            f"replicates {replicates!r} is not an integer from {MIN_REPLICATES} to "
+            f"{MAX_REPLICATES:,}",
+            loc=("replicates",),
+            hint=f"fewer than {MIN_REPLICATES} make every bound noise; "
+            f"{CALIBRATED_REPLICATES} or more for a release decision, "
+            "200 for a quick preview",
+        )
+
+
 class Decision(Strict):
     """How evidence becomes a determination."""
 
@@ -303,8 +363,10 @@ class Decision(Strict):
     price_fall_per_year: PositiveFloat | None = None
     """Expected yearly factor by which the cost of a fixed score falls (10 = ten times cheaper
     each year); enables time-to-affordability in the report."""
-    bootstrap_replicates: int = Field(default=1000, ge=50, le=100_000)
-    """Bootstrap replicates."""
+    bootstrap_replicates: int = Field(default=1000, ge=MIN_REPLICATES, le=MAX_REPLICATES)
+    """Bootstrap replicates (50 to 100,000). Fewer than 300, the count at which the
+    calibration study checked the bounds, make a preview: the determination says so in its
+    warnings."""
 
 
 class Waiver(Strict):
@@ -314,7 +376,9 @@ class Waiver(Strict):
     """Identifier."""
     target: Id
     """A threshold id (its crossing does not trigger the gate) or a safeguard id (counts as
-    attested)."""
+    attested). Ids are unique across actors, thresholds and safeguards, so the target names
+    exactly one of them; a target that names none, or (in a policy that was not linted) more
+    than one, waives nothing."""
     justification: str = Field(min_length=1)
     """Why."""
     approver: str = Field(min_length=1)
@@ -323,6 +387,10 @@ class Waiver(Strict):
     """Last day it applies; an expired waiver counts as none."""
     granted: dt.date | None = None
     """When it was granted."""
+
+
+IdKind = Literal["actor", "threshold", "safeguard"]
+"""What an id of a policy names; ids are unique across the three."""
 
 
 class Policy(Strict):
@@ -336,8 +404,8 @@ class Policy(Strict):
     """Identity and version."""
     actors: list[Actor] = Field(default_factory=list)
     """Reference spenders."""
-    thresholds: list[Threshold] = Field(min_length=1)
-    """Capability thresholds."""
+    thresholds: list[Threshold] = Field(min_length=1, max_length=MAX_THRESHOLDS)
+    """Capability thresholds (1 to 1000)."""
     safeguards: list[Safeguard] = Field(default_factory=list)
     """Safeguards relations can require."""
     relations: Relations = Field(default_factory=Relations)
@@ -348,6 +416,20 @@ class Policy(Strict):
     """Statistical and pricing settings."""
     waivers: list[Waiver] = Field(default_factory=list)
     """Approved exceptions."""
+
+    def id_kinds(self) -> dict[str, list[IdKind]]:
+        """What each id names, in file order: one kind per actor, threshold or safeguard
+        carrying it (a valid policy has exactly one per id; lint reports the rest)."""
+        kinds: dict[str, list[IdKind]] = {}
+        sections: tuple[tuple[IdKind, list[Actor] | list[Threshold] | list[Safeguard]], ...] = (
+            ("actor", self.actors),
+            ("threshold", self.thresholds),
+            ("safeguard", self.safeguards),
+        )
+        for kind, items in sections:
+            for item in items:
+                kinds.setdefault(item.id, []).append(kind)
+        return kinds
 
     def threshold(self, threshold_id: str) -> Threshold | None:
         """The threshold with this id, or ``None``."""
