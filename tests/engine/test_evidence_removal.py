@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.engine.threshold import determine
@@ -41,9 +41,19 @@ METADATA = len(EXAMPLE.manifest.tasks)
 
 @cache
 def _policy() -> Policy:
+    """The reference policy, plus one threshold that any of two evals can cross (autonomy-high's
+    T(b) on autonomy-swe OR cyber-ctf): removing one of its evals must leave it open, never
+    decide it on the other alone (the fail-open of issue 11, item 1)."""
     p = load_policy(ROOT / "policies" / "rspcheck-reference.yaml", today=dt.date(2026, 11, 28))
     decision = p.policy.decision.model_copy(update={"bootstrap_replicates": REPLICATES})
-    return p.policy.model_copy(update={"decision": decision})
+    autonomy = p.policy.threshold("autonomy-high")
+    assert autonomy is not None
+    either = autonomy.model_copy(
+        update={"id": "autonomy-or-cyber", "evals": ["autonomy-swe", "cyber-ctf"], "combine": "any"}
+    )
+    return p.policy.model_copy(
+        update={"decision": decision, "thresholds": [*p.policy.thresholds, either]}
+    )
 
 
 def _states(evidence: Evidence, ids: list[str]) -> dict[str, str]:
@@ -135,6 +145,7 @@ REMOVALS = st.builds(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(REMOVALS)
+@example(Removal(frozenset(), frozenset({"cyber-ctf"}), frozenset(), 0.0, 0, frozenset(), None))
 def test_removing_evidence_never_rules_a_threshold_out(removal: Removal) -> None:
     guarded = _guarded()
     assert guarded, "the example must have thresholds that are not ruled out"
@@ -144,5 +155,6 @@ def test_removing_evidence_never_rules_a_threshold_out(removal: Removal) -> None
 
 def test_the_guarded_thresholds_are_the_example_s_open_ones() -> None:
     # The precondition is not empty: cyber-high is crossed, cyber-critical and bio-high are
-    # indeterminate on the full evidence (tests/test_example.py tells why).
-    assert _guarded() == ["cyber-high", "cyber-critical", "bio-high"]
+    # indeterminate on the full evidence (tests/test_example.py tells why), and so is the
+    # two-eval threshold, by cyber-ctf.
+    assert _guarded() == ["cyber-high", "cyber-critical", "bio-high", "autonomy-or-cyber"]
