@@ -33,8 +33,8 @@ def check(
         typer.Option(
             "--evidence",
             "-e",
-            help="Evidence: a manifest, an Inspect log (.eval/.json), lm-eval results_*.json, "
-            "samples_*.jsonl or output folder, or an attempts table (the sources `rspcheck "
+            help="Evidence: a manifest, an Inspect log (.eval/.json), lm-eval results_DATE.json, "
+            "samples_TASK_DATE.jsonl or output folder, or an attempts table (the sources `rspcheck "
             "ingest` reads); repeatable.",
         ),
     ],

@@ -20,8 +20,8 @@ def ingest(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            help="Inspect `.eval`/`.json` logs; lm-eval `results_*.json` files, "
-            "`samples_*.jsonl` files or output folders; or CSV/TSV/JSONL/Parquet tables (the "
+            help="Inspect `.eval`/`.json` logs; lm-eval `results_DATE.json` files, "
+            "`samples_TASK_DATE.jsonl` files or output folders; or CSV/TSV/JSONL/Parquet tables (the "
             "same sources `rspcheck check -e` reads directly)."
         ),
     ],
