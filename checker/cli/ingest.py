@@ -21,8 +21,8 @@ def ingest(
         list[Path],
         typer.Argument(
             help="Inspect `.eval`/`.json` logs; lm-eval `results_DATE.json` files, "
-            "`samples_TASK_DATE.jsonl` files or output folders; or CSV/TSV/JSONL/Parquet tables (the "
-            "same sources `rspcheck check -e` reads directly)."
+            "`samples_TASK_DATE.jsonl` files or output folders; or CSV/TSV/JSONL/Parquet "
+            "tables (the same sources `rspcheck check -e` reads directly)."
         ),
     ],
     out: Annotated[
