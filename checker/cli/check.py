@@ -11,6 +11,7 @@ import typer
 
 from checker.cli import app
 from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, bad_option, print_problems
+from checker.cli._options import AllowOutsideOpt
 from checker.cli.report import (
     P12Opt,
     PassEnvOpt,
@@ -68,15 +69,7 @@ def check(
             "budgets on every eval the policy uses."
         ),
     ] = None,
-    allow_outside: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--allow-outside",
-            metavar="DIR",
-            help="A folder outside a manifest's own that its attempt files may lie in "
-            "(default: none; manifests from others must not reach out); repeatable.",
-        ),
-    ] = None,
+    allow_outside: AllowOutsideOpt = None,
     pdf: PdfOpt = None,
     sign_key: SignKeyOpt = None,
     sign_cert: SignCertOpt = None,

@@ -9,6 +9,7 @@ import typer
 
 from checker.cli import app
 from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._options import AllowOutsideOpt
 from checker.engine import DEFAULT_SEED
 
 
@@ -27,15 +28,7 @@ def compare(
     replicates: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    allow_outside: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--allow-outside",
-            metavar="DIR",
-            help="A folder outside a manifest's own that its attempt files may lie in "
-            "(default: none; manifests from others must not reach out); repeatable.",
-        ),
-    ] = None,
+    allow_outside: AllowOutsideOpt = None,
 ) -> None:
     """Compare two models at matched budgets, beside their own-maximum comparison.
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
+from checker.cli._options import AllowOutsideOpt
 
 
 @app.command()
@@ -24,15 +25,7 @@ def lint(
         str | None,
         typer.Option(help="Judge waiver expiry as of this date (YYYY-MM-DD); default today."),
     ] = None,
-    allow_outside: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--allow-outside",
-            metavar="DIR",
-            help="A folder outside a manifest's own that its attempt files may lie in "
-            "(default: none; manifests from others must not reach out); repeatable.",
-        ),
-    ] = None,
+    allow_outside: AllowOutsideOpt = None,
 ) -> None:
     """Check policy and evidence files: schema, references, cycles, impossible thresholds.
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
+from checker.cli._options import AllowOutsideOpt
 
 
 class OutputFormat(enum.StrEnum):
@@ -73,15 +74,7 @@ def verify(
             help="Also re-run the determination from --policy and --evidence and compare.",
         ),
     ] = False,
-    allow_outside: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--allow-outside",
-            metavar="DIR",
-            help="A folder outside a manifest's own that its attempt files may lie in "
-            "(default: none; manifests from others must not reach out); repeatable (with --rerun).",
-        ),
-    ] = None,
+    allow_outside: AllowOutsideOpt = None,
 ) -> None:
     """Verify a signed determination PDF: who signed it, that nothing changed, and what it
     was computed from.

@@ -61,14 +61,7 @@ def check_output(
                 hint="write the output under another name",
                 **where,
             )
-    parent = out.parent
-    if not parent.is_dir():
-        raise RspcheckError.one(
-            "output-unwritable",
-            f"the folder {str(parent)!r} does not exist",
-            hint="create the folder first, or write somewhere that exists",
-            **where,
-        )
+    _parent_exists(out)
     try:
         st = out.lstat() if out.is_symlink() else out.stat()
     except FileNotFoundError:
@@ -261,14 +254,7 @@ def output_folder(path: PathLike, *, mode: int = 0o777) -> Path:
             hint="name a folder to write into",
             **where,
         )
-    parent = out.parent
-    if not parent.is_dir():
-        raise RspcheckError.one(
-            "output-unwritable",
-            f"the folder {str(parent)!r} does not exist",
-            hint="create the folder first, or write somewhere that exists",
-            **where,
-        )
+    _parent_exists(out)
     try:
         out.mkdir(mode=mode)
     except OSError as exc:
@@ -299,3 +285,14 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except OSError:
         return False
+
+
+def _parent_exists(out: Path) -> None:
+    """Refuse an output whose folder does not exist: a typo must not make folders appear."""
+    if not out.parent.is_dir():
+        raise RspcheckError.one(
+            "output-unwritable",
+            f"the folder {str(out.parent)!r} does not exist",
+            hint="create the folder first, or write somewhere that exists",
+            file=str(out),
+        )
