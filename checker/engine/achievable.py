@@ -241,18 +241,33 @@ def achievable_curve(
     best_reps = np.full((reps.shape[0], ux.size), -np.inf)
     best_est = np.full(ux.size, -np.inf)
     best_idx = np.zeros(ux.size, int)
+    # Each configuration's own bounds, never narrower than its exact (Jeffreys) interval.
+    own_lo, own_hi = percentile_bounds(reps, alpha)
+    own_lo = np.minimum(own_lo, [c.exact_lower for c in configs])
+    own_hi = np.maximum(own_hi, [c.exact_upper for c in configs])
+    best_lo = np.full(ux.size, -np.inf)
+    best_hi = np.full(ux.size, -np.inf)
     for j, g in enumerate(group):
         best_reps[:, g] = np.maximum(best_reps[:, g], reps[:, j])
+        best_lo[g] = max(best_lo[g], own_lo[j])
+        best_hi[g] = max(best_hi[g], own_hi[j])
         if est[j] > best_est[g]:
             best_est[g], best_idx[g] = est[j], j
     run_reps = running_max(best_reps, axis=1)
     run_est = running_max(best_est)
+    # P*'s lower bound is at most the best affordable configuration's own: the replicate-wise
+    # maximum of configurations widened by independent Jeffreys draws lifts the lower tail
+    # (the maximum of independent draws), and of noisy estimates is biased upward (the
+    # winner's curse). Its upper bound is at least every affordable configuration's own.
+    run_lo, run_hi = running_max(best_lo), running_max(best_hi)
     # Which configuration attains the running best estimate (for the basis of each point).
     attain = np.array([best_idx[int(np.argmax(best_est[: i + 1]))] for i in range(ux.size)])
 
     curve_reps = interp_log_budget(ux, run_reps, x)
     curve_est = interp_log_budget(ux, run_est, x)[0]
     lower, upper = percentile_bounds(curve_reps, alpha)
+    lower = np.minimum(lower, interp_log_budget(ux, run_lo[None, :], x)[0])
+    upper = np.maximum(upper, interp_log_budget(ux, run_hi[None, :], x)[0])
     basis = np.full(q, "uncovered", dtype=object)
     inside = (x >= ux[0]) & (x <= ux[-1])
     seg = np.clip(np.searchsorted(ux, x, side="right") - 1, 0, ux.size - 1)
@@ -260,11 +275,13 @@ def achievable_curve(
         basis[i] = "repeated_sampling" if configs[attain[seg[i]]].k > 1 else "direct"
     below = x < ux[0]
     basis[below] = "below_evidence"
-    _lo0, hi0 = percentile_bounds(run_reps[:, :1], alpha)
-    upper = np.where(below, hi0[0], upper)  # P* below the cheapest spend is at most P*(b_min)
+    hi0 = max(float(percentile_bounds(run_reps[:, 0], alpha)[1]), float(run_hi[0]))
+    upper = np.where(below, hi0, upper)  # P* below the cheapest spend is at most P*(b_min)
     top_basis = "repeated_sampling" if configs[attain[-1]].k > 1 else "direct"
     above = x > ux[-1]
-    top_lo = percentile_bounds(run_reps[:, -1:], alpha)[0][0]
+    top_lo_pct, top_hi_pct = percentile_bounds(run_reps[:, -1], alpha)
+    top_lo = min(float(top_lo_pct), float(run_lo[-1]))
+    top_hi = max(float(top_hi_pct), float(run_hi[-1]))
     lower_basis = np.where(above, top_basis, np.where(inside, basis, "uncovered"))
     estimate = np.where(inside, curve_est, np.where(above, run_est[-1], np.nan))
     lower = np.where(inside, lower, np.where(above, top_lo, np.nan))
@@ -290,7 +307,7 @@ def achievable_curve(
     _extrapolate(
         curve,
         configs,
-        run_reps[:, -1],
+        (top_lo, top_hi),
         run_est[-1],
         alpha,
         cap_oom,
@@ -382,7 +399,7 @@ def _fit_families(
 def _extrapolate(
     curve: EvalCurve,
     configs: list[Config],
-    top_reps: np.ndarray,
+    top_bounds: tuple[float, float],
     top_est: float,
     alpha: float,
     cap_oom: float,
@@ -402,7 +419,7 @@ def _extrapolate(
     highs: list[np.ndarray] = []
     ests: list[np.ndarray] = []
     beyond = curve.x > curve.x_direct_max
-    top_lo, top_hi = percentile_bounds(top_reps[:, None], alpha)
+    top_lo, top_hi = top_bounds
     for scaffold, group in sorted(by_scaffold.items()):
         group = sorted(group, key=lambda c: c.budget)
         xs = np.log10([c.budget for c in group])
@@ -469,8 +486,8 @@ def _extrapolate(
     # P* never falls: the extrapolated band starts from the best evaluated configuration.
     raised = ext & (lo > curve.lower)
     curve.lower_basis[raised] = "extrapolated"
-    curve.lower[ext] = np.maximum(lo[ext], top_lo[0])
-    curve.upper[ext] = np.maximum(hi[ext], top_hi[0]) if curve.upper_trusted_beyond else np.nan
+    curve.lower[ext] = np.maximum(lo[ext], top_lo)
+    curve.upper[ext] = np.maximum(hi[ext], top_hi) if curve.upper_trusted_beyond else np.nan
     curve.estimate[ext] = np.maximum(es[ext], top_est)
     curve.basis[ext] = "extrapolated"
     curve.oom[ext] = curve.x[ext] - curve.x_direct_max

@@ -231,6 +231,7 @@ def _affordability(
 def _point(c: Config, alpha: float, eval_id: str) -> EvaluatedPoint:
     """An evaluated configuration as reported, with its bootstrap interval."""
     lo, hi = np.quantile(c.replicates, [alpha, 1 - alpha])
+    lo, hi = min(lo, c.exact_lower), max(hi, c.exact_upper)  # never narrower than exact
     return EvaluatedPoint(
         run=c.run.id,
         eval=eval_id,
