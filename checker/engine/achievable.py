@@ -74,6 +74,9 @@ class EvalCurve:
     """False when the extrapolated upper bound cannot support not_crossed."""
     upper_reach: float | None = None
     """With repeated sampling credited: the budget beyond which nothing bounds P* above."""
+    upper_top: float = np.nan
+    """The upper bound at the top evaluated configuration (P* beyond it is at least bounded by
+    that, and never less)."""
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,7 @@ def achievable_curve(
         x_direct_max=float(ux[-1]),
         lower_data=lower.copy(),
         lower_basis_data=lower_basis.astype(object),
+        upper_top=top_hi,
     )
     _extrapolate(
         curve,
@@ -325,16 +329,26 @@ def _bound_repeated_sampling(
 ) -> None:
     """Credit pass@k beyond the attempts drawn, and stop upper bounds where it runs out.
 
-    An actor with budget B may sample any evaluated configuration k times while the expected
-    cost fits B. For k up to what a run's data or its Beta-binomial model covers, the bounds
-    include it; past the cheapest such reach, nothing bounds P* from above (upper is NaN:
-    a crossing can still be shown there, never ruled out).
+    An actor with budget B may sample any evaluated configuration k times while the cost fits
+    B. A lower bound credits pass@k where its dearest plausible cost fits; an upper bound must
+    allow for every k whose cheapest plausible cost fits, so at B it takes the bound of the
+    next modelled k (pass@k grows with k). Beyond the evaluated configurations the upper bound
+    is the largest of the top configuration's own and the modelled ones, so it never falls as
+    B grows; the whole stretch beyond what a run's own attempts cost rests on the model and is
+    extrapolated, up to the cheapest such reach, past which nothing bounds P* from above
+    (upper is NaN: a crossing can still be shown there, never ruled out).
     """
+    x = curve.x
+    budgets = 10**x
     reach = np.inf
-    summaries = [c for c in configs if c.grade == "summary"]
-    for c in summaries:  # a summary gives no per-task counts: its repeats are unknown at once
-        reach = min(reach, c.budget)
+    for c in configs:  # a summary gives no per-task counts: its repeats are unknown at once
+        if c.grade == "summary":
+            reach = min(reach, c.budget)
     data_reach = min([z.data_reach for z in attempts], default=np.inf)
+    beyond = x > curve.x_direct_max + 1e-12
+    top_hi = curve.upper_top
+    rs_upper = np.full(x.size, -np.inf)
+    rs_oom = np.zeros(x.size)
     # Runs in order of what their own attempts already cost: a run whose best-of-n costs more
     # than the reach found so far cannot lower it, and none of its modelled points (all
     # dearer still) lie below it, so it need not be fitted at all.
@@ -344,31 +358,50 @@ def _bound_repeated_sampling(
         fit = lazy.fit()
         curve.families += fit.families
         reach = min(reach, fit.reach)
-        rows = zip(fit.budgets, fit.estimate, fit.lower, fit.upper, fit.d_k, strict=True)
-        for b, est, lo, hi, dk in rows:
-            at = curve.x >= np.log10(b) - 1e-12
-            raised = at & np.isfinite(lo) & ~(curve.lower >= lo)
-            curve.lower[raised] = lo
-            curve.lower_basis[raised] = "extrapolated"
-            curve.upper[at] = np.fmax(curve.upper[at], hi)
-            curve.estimate[at] = np.fmax(curve.estimate[at], est)
-            curve.oom[at] = np.maximum(curve.oom[at], dk)
+        if fit.ks.size == 0:
+            continue
+        # Lower bound and estimate: the largest k whose dearest (point) cost fits.
+        i = np.searchsorted(fit.cost_high, budgets, side="right") - 1
+        ok = i >= 0
+        lo = np.where(ok, fit.lower[np.maximum(i, 0)], -np.inf)
+        raised = ok & np.isfinite(lo) & ~(curve.lower >= lo)
+        curve.lower[raised] = lo[raised]
+        curve.lower_basis[raised] = "extrapolated"
+        j = np.searchsorted(fit.cost_point, budgets, side="right") - 1
+        est = np.where(j >= 0, fit.estimate[np.maximum(j, 0)], np.nan)
+        curve.estimate = np.fmax(curve.estimate, est)
+        # Upper bound: the next modelled k beyond the largest whose cheapest cost fits.
+        nxt = np.searchsorted(fit.cost_low, budgets, side="right")
+        live = (nxt >= 1) & (nxt < fit.ks.size)
+        up = np.where(live, fit.upper[np.minimum(nxt, fit.ks.size - 1)], -np.inf)
+        rs_upper = np.maximum(rs_upper, up)
+        # Distance in attempts of what the upper bound rests on, from the run's best-of-n.
+        dk = np.log10(fit.ks[np.minimum(nxt, fit.ks.size - 1)] / fit.n)
+        past = budgets > lazy.data_reach
+        rs_oom = np.where(past, np.maximum(rs_oom, dk), rs_oom)
+    # Inside the evidence P* is the larger of the evaluated and the modelled; beyond it, of the
+    # top configuration's upper bound and the modelled (never the modelled alone: D3).
+    inside_up = np.where(np.isfinite(curve.upper), curve.upper, -np.inf)
+    base = np.where(beyond, top_hi, inside_up)
+    upper = np.maximum(base, rs_upper)
+    upper = np.where(np.isfinite(upper), upper, np.nan)
+    finite = np.isfinite(upper)
+    upper[finite] = np.maximum.accumulate(upper[finite])  # P* never falls: nor does its bound
+    curve.upper = upper
     # Past what the cheapest run's own attempts cost, the upper bound rests on the model of
-    # sampling beyond the attempts drawn: that stretch is extrapolated, not direct.
+    # sampling beyond the attempts drawn (and its cost): that stretch is extrapolated.
     if np.isfinite(data_reach):
-        modelled = (curve.x > np.log10(data_reach) + 1e-12) & np.isin(
-            curve.basis, ["direct", "repeated_sampling"]
-        )
+        modelled = (x > np.log10(data_reach) + 1e-12) & (curve.basis != "below_evidence")
         curve.basis[modelled] = "extrapolated"
+        curve.oom = np.where(modelled, rs_oom, curve.oom)
     if np.isfinite(reach):
         curve.upper_reach = float(reach)
-        x_reach = np.log10(reach)
-        cut = curve.x > x_reach + 1e-12
-        if np.any(cut & np.isfinite(curve.upper)):
+        cut = x >= np.log10(reach) - 1e-12
+        if np.any(cut & np.isfinite(curve.upper)) or np.any(cut & beyond):
             curve.notes.append(
                 f"{label}: repeated sampling is credited; upper bounds stop at {reach:.3g} per "
                 "task, where the cheapest run could be sampled more often than its data "
-                "(or the Beta-binomial model within the attempts cap) covers"
+                "(or the pass@k model within the attempts cap) covers"
             )
         curve.upper[cut] = np.nan
         curve.basis[cut & (curve.basis != "below_evidence")] = "uncovered"
