@@ -62,7 +62,8 @@ class EvalCurve:
     oom: np.ndarray
     """Extrapolation distance per grid point."""
     replicates: np.ndarray
-    """(R, q) replicate values where direct (NaN elsewhere), for crossing intervals."""
+    """(R, q) replicate values where known (NaN elsewhere): evaluated configurations, each
+    replicate's extrapolated and modelled curve, for the share that never reaches T."""
     x_direct_max: float
     lower_data: np.ndarray
     """The lower bound from evaluated configurations alone (before any extrapolation)."""
@@ -370,6 +371,12 @@ def _bound_repeated_sampling(
         j = np.searchsorted(fit.cost_point, budgets, side="right") - 1
         est = np.where(j >= 0, fit.estimate[np.maximum(j, 0)], np.nan)
         curve.estimate = np.fmax(curve.estimate, est)
+        # Each replicate's modelled pass@k there (the model is fitted on the first replicates
+        # only: the others are unknown where it applies, and the never-share skips them).
+        r_fit = fit.replicates.shape[0]
+        rep = np.where(j >= 0, fit.replicates[:, np.maximum(j, 0)], np.nan)
+        curve.replicates[:r_fit] = np.fmax(curve.replicates[:r_fit], rep)
+        curve.replicates[r_fit:, j >= 0] = np.nan
         # Upper bound: the next modelled k beyond the largest whose cheapest cost fits.
         nxt = np.searchsorted(fit.cost_low, budgets, side="right")
         live = (nxt >= 1) & (nxt < fit.ks.size)
@@ -451,6 +458,7 @@ def _extrapolate(
     lows: list[np.ndarray] = []
     highs: list[np.ndarray] = []
     ests: list[np.ndarray] = []
+    rep_ext: list[np.ndarray] = []
     beyond = curve.x > curve.x_direct_max
     top_lo, top_hi = top_bounds
     for scaffold, group in sorted(by_scaffold.items()):
@@ -495,10 +503,18 @@ def _extrapolate(
             continue
         med = np.nanmean([np.nanmedian(preds[f], axis=0) for f in env.families], axis=0)
         full = np.full(curve.x.size, np.nan)
+        where = np.isin(curve.x, xq)
         for store, values in ((lows, env.lower), (highs, env.upper), (ests, med)):
             arr = full.copy()
-            arr[np.isin(curve.x, xq)] = values
+            arr[where] = values
             store.append(arr)
+        # Each replicate's extrapolated curve (the families' mean), for the share of
+        # replicates that never reach T (it must count extrapolation, as the estimate does).
+        per_rep = np.full(curve.replicates.shape, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            per_rep[:, where] = np.nanmean([preds[f] for f in env.families], axis=0)
+        rep_ext.append(per_rep)
         if succ[-1] < MIN_TOP_SUCCESSES:
             curve.upper_trusted_beyond = False
             curve.notes.append(
@@ -522,5 +538,9 @@ def _extrapolate(
     curve.lower[ext] = np.maximum(lo[ext], top_lo)
     curve.upper[ext] = np.maximum(hi[ext], top_hi) if curve.upper_trusted_beyond else np.nan
     curve.estimate[ext] = np.maximum(es[ext], top_est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reps_beyond = np.nanmax(np.stack(rep_ext), axis=0)
+    curve.replicates[:, ext] = np.fmax(curve.replicates[:, ext], reps_beyond[:, ext])
     curve.basis[ext] = "extrapolated"
     curve.oom[ext] = curve.x[ext] - curve.x_direct_max

@@ -63,6 +63,8 @@ class AttemptsExtrapolation:
     reach: float
     """Budget up to which this run's repeated sampling is bounded above (data or model):
     the cheapest plausible spend of the largest modelled k."""
+    replicates: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(R', K) each fitted replicate's pass@k at ``ks``, the mean over families."""
     families: list[FamilyUse] = field(default_factory=list)
 
 
@@ -189,6 +191,7 @@ def extrapolate_attempts(
         upper=env.upper[ks],
         d_k=np.log10(ks / n),
         reach=float(low[k_max - 1]),
+        replicates=np.mean([p[:, ks] for p in preds.values()], axis=0),
         families=[
             FamilyUse(curve=f"{label}/{run_id}", family=f, kept=True, note=notes[f]) for f in preds
         ]

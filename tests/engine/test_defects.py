@@ -48,6 +48,12 @@ def ev(runs):
     return make_evidence(runs)
 
 
+def share(p: float, tasks: int = 300) -> np.ndarray:
+    """Per-task success for exactly ``p * tasks`` solved tasks (one attempt each)."""
+    solved = round(p * tasks)
+    return np.r_[np.ones(solved), np.zeros(tasks - solved)]
+
+
 def _two_kinds_of_task(seed: int = 0):
     """56 tasks x 5 attempts at $1 each: half solve an attempt with p = 0.5, half with p = 0.03
     (most of those show 0/5, yet every task is eventually solved). By hand, with q_i = 1 - p_i:
@@ -113,3 +119,99 @@ def test_d5_cost_bounds_bracket_the_true_cost_of_best_of_k():
     assert np.all(fit.cost_low <= fit.cost_point) and np.all(fit.cost_point <= fit.cost_high)
     assert np.all(fit.cost_high <= 5.0 * fit.ks / 5.0)  # never more than k attempts
     assert fit.reach == fit.cost_low[-1]
+
+
+def test_d6_never_fraction_counts_the_extrapolated_curve():
+    # 300 tasks at $0.1, $1, $10 scoring 0.2, 0.3, 0.4 (one attempt): T = 0.45 is met only
+    # beyond $10, by the family envelope (cap 1 OOM). Every replicate stays below 0.45 within
+    # the evaluated budgets, so counting those alone said ~1.0 "never" beside an estimated
+    # crossing; with each replicate's extrapolated curve, at most half of them miss T when the
+    # median-based estimate meets it.
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": share(p), "tasks": 300, "attempts": 1, "exact": True}
+        for i, (b, p) in enumerate([(0.1, 0.2), (1.0, 0.3), (10.0, 0.4)])
+    ]
+    policy = make_policy(
+        {"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.45}, max_extrapolation_oom=1
+    )
+    r = decide(policy, ev(runs))
+    cb = r.crossing_budget
+    assert cb.estimate is not None and cb.estimate > 10.0
+    assert cb.never_fraction < 0.5
+
+
+def test_d6_the_summary_says_not_within_reach_not_never():
+    import io
+
+    from rich.console import Console
+
+    from checker.cli._summary import print_summary
+
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": share(p), "tasks": 300, "attempts": 1, "exact": True}
+        for i, (b, p) in enumerate([(0.1, 0.2), (1.0, 0.3), (10.0, 0.4)])
+    ]
+    policy = make_policy(
+        {"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.45}, max_extrapolation_oom=1
+    )
+    det = evaluate(policy, ev(runs), seed=1, as_of=AS_OF)
+    assert det.thresholds[0].crossing_budget.upper is None  # the lower bound never meets T
+    out = io.StringIO()
+    print_summary(det, Console(file=out, width=200))
+    assert "not within reach" in out.getvalue() and "never" not in out.getvalue()
+
+
+def test_d6_extrapolation_max_is_never_below_the_evidence():
+    # A cheap run with 4 attempts ($1 each) and a dear one at $10: modelled sampling of the
+    # cheap run stops well below $10, inside the evidence; it reaches nothing beyond it.
+    runs = [
+        {"id": "cheap", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4},
+        {"id": "dear", "budget": 10.0, "p": 0.5, "tasks": 300, "attempts": 1},
+    ]
+    r = decide(make_policy({"verifiable": True, "function": 0.99}), ev(runs))
+    assert "extrapolated" in r.curve.basis  # the modelled stretch between the two
+    cov = r.coverage
+    assert cov.evidence_max == 10.0
+    assert cov.extrapolation_max is None or cov.extrapolation_max > cov.evidence_max
+
+
+def test_d6_extrapolation_oom_is_zero_where_evaluated_configurations_decide():
+    ev4 = ev([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
+    r = decide(make_policy({"verifiable": True, "function": 0.8}), ev4)
+    c = r.curve
+    for basis, oom in zip(c.basis, c.extrapolation_oom, strict=True):
+        if basis in ("direct", "repeated_sampling", "below_evidence"):
+            assert oom == 0.0
+        elif basis == "extrapolated":  # attempts beyond the 4 drawn, within the 0.25 OOM cap
+            assert 0.0 < oom <= 0.25 + 1e-9
+
+
+def test_d6_a_range_below_the_evidence_says_the_interval_there_reaches_t():
+    # One run at $1 scoring 0.5 on 100 tasks; range $0.01-$0.3, T = 0.5: P* below $1 is at
+    # most P*($1), whose upper bound (~0.58) does not stay below T. Nothing is extrapolated.
+    p = np.r_[np.ones(50), np.zeros(50)]
+    runs = [{"id": "r1", "budget": 1.0, "p": p, "tasks": 100, "attempts": 1}]
+    r = decide(
+        make_policy({"assessed_range": {"min": 0.01, "max": 0.3}, "function": 0.5}), ev(runs)
+    )
+    assert r.state == "indeterminate"
+    codes = [x.code for x in r.reasons]
+    assert codes == ["interval-straddles"], r.reasons
+    assert "below the cheapest evaluated spend $1" in r.reasons[0].message
+
+
+def test_d6_not_crossed_with_all_of_the_range_direct_says_direct():
+    # Evidence at $1 and $10; the range ends a hair above $10 (10.0001): the last sliver is
+    # extrapolated but rounds to 0% of the range, and the coverage says 100% direct: so must
+    # the basis.
+    runs = [
+        {"id": f"r{i}", "budget": b, "p": 0.05, "tasks": 300, "attempts": 1}
+        for i, b in enumerate([1.0, 10.0])
+    ]
+    policy = make_policy(
+        {"assessed_range": {"min": 1.0, "max": 10.0001}, "function": 0.5}, max_extrapolation_oom=1
+    )
+    r = decide(policy, ev(runs))
+    assert r.state == "not_crossed"
+    assert r.coverage.direct == 1.0
+    assert r.basis == "direct"
