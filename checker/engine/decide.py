@@ -194,7 +194,7 @@ def _uncovered(
             f"{share_text} is uncovered{start}: repeated sampling is credited, and beyond "
             f"{format_budget(rs_reach, axis)} per task an actor could sample the "
             "cheapest evaluated configuration more often than its attempts (or the "
-            f"Beta-binomial model within {d.max_attempts_extrapolation_oom:g} OOM of "
+            f"pass@k model within {d.max_attempts_extrapolation_oom:g} OOM of "
             "them) cover"
         )
     else:
