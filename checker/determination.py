@@ -178,8 +178,9 @@ class CrossingBudget(Out):
     upper: float | None
     """A crossing by here: where the lower bound first meets T (None: not shown within reach)."""
     never_fraction: float
-    """Fraction of bootstrap replicates whose evaluated configurations never reach T (modelled
-    sampling and extrapolation aside)."""
+    """Fraction of bootstrap replicates whose curve (evaluated configurations, and each
+    replicate's extrapolated and modelled-sampling curve where allowed) never reaches T within
+    what evidence and allowed extrapolation reach."""
 
 
 class Affordability(Out):

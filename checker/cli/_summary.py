@@ -26,7 +26,9 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
         crossing = format_budget(cb.estimate, t.axis) if cb.estimate else "—"
         if cb.estimate and (cb.lower or cb.upper):
             lo = format_budget(cb.lower, t.axis) if cb.lower else "?"
-            hi = format_budget(cb.upper, t.axis) if cb.upper else "never"
+            # No upper end: the lower bound does not meet T as far as evidence or allowed
+            # extrapolation reaches, which says nothing about "never".
+            hi = format_budget(cb.upper, t.axis) if cb.upper else "not within reach"
             crossing += f" [{lo}, {hi}]"
         cov = t.coverage
         note = ""

@@ -62,7 +62,8 @@ class EvalCurve:
     oom: np.ndarray
     """Extrapolation distance per grid point."""
     replicates: np.ndarray
-    """(R, q) replicate values where direct (NaN elsewhere), for crossing intervals."""
+    """(R, q) replicate values where known (NaN elsewhere): evaluated configurations, each
+    replicate's extrapolated and modelled curve, for the share that never reaches T."""
     x_direct_max: float
     lower_data: np.ndarray
     """The lower bound from evaluated configurations alone (before any extrapolation)."""
@@ -74,6 +75,9 @@ class EvalCurve:
     """False when the extrapolated upper bound cannot support not_crossed."""
     upper_reach: float | None = None
     """With repeated sampling credited: the budget beyond which nothing bounds P* above."""
+    upper_top: float = np.nan
+    """The upper bound at the top evaluated configuration (P* beyond it is at least bounded by
+    that, and never less)."""
 
 
 @dataclass(frozen=True)
@@ -241,18 +245,33 @@ def achievable_curve(
     best_reps = np.full((reps.shape[0], ux.size), -np.inf)
     best_est = np.full(ux.size, -np.inf)
     best_idx = np.zeros(ux.size, int)
+    # Each configuration's own bounds, never narrower than its exact (Jeffreys) interval.
+    own_lo, own_hi = percentile_bounds(reps, alpha)
+    own_lo = np.minimum(own_lo, [c.exact_lower for c in configs])
+    own_hi = np.maximum(own_hi, [c.exact_upper for c in configs])
+    best_lo = np.full(ux.size, -np.inf)
+    best_hi = np.full(ux.size, -np.inf)
     for j, g in enumerate(group):
         best_reps[:, g] = np.maximum(best_reps[:, g], reps[:, j])
+        best_lo[g] = max(best_lo[g], own_lo[j])
+        best_hi[g] = max(best_hi[g], own_hi[j])
         if est[j] > best_est[g]:
             best_est[g], best_idx[g] = est[j], j
     run_reps = running_max(best_reps, axis=1)
     run_est = running_max(best_est)
+    # P*'s lower bound is at most the best affordable configuration's own: the replicate-wise
+    # maximum of configurations widened by independent Jeffreys draws lifts the lower tail
+    # (the maximum of independent draws), and of noisy estimates is biased upward (the
+    # winner's curse). Its upper bound is at least every affordable configuration's own.
+    run_lo, run_hi = running_max(best_lo), running_max(best_hi)
     # Which configuration attains the running best estimate (for the basis of each point).
     attain = np.array([best_idx[int(np.argmax(best_est[: i + 1]))] for i in range(ux.size)])
 
     curve_reps = interp_log_budget(ux, run_reps, x)
     curve_est = interp_log_budget(ux, run_est, x)[0]
     lower, upper = percentile_bounds(curve_reps, alpha)
+    lower = np.minimum(lower, interp_log_budget(ux, run_lo[None, :], x)[0])
+    upper = np.maximum(upper, interp_log_budget(ux, run_hi[None, :], x)[0])
     basis = np.full(q, "uncovered", dtype=object)
     inside = (x >= ux[0]) & (x <= ux[-1])
     seg = np.clip(np.searchsorted(ux, x, side="right") - 1, 0, ux.size - 1)
@@ -260,11 +279,13 @@ def achievable_curve(
         basis[i] = "repeated_sampling" if configs[attain[seg[i]]].k > 1 else "direct"
     below = x < ux[0]
     basis[below] = "below_evidence"
-    _lo0, hi0 = percentile_bounds(run_reps[:, :1], alpha)
-    upper = np.where(below, hi0[0], upper)  # P* below the cheapest spend is at most P*(b_min)
+    hi0 = max(float(percentile_bounds(run_reps[:, 0], alpha)[1]), float(run_hi[0]))
+    upper = np.where(below, hi0, upper)  # P* below the cheapest spend is at most P*(b_min)
     top_basis = "repeated_sampling" if configs[attain[-1]].k > 1 else "direct"
     above = x > ux[-1]
-    top_lo = percentile_bounds(run_reps[:, -1:], alpha)[0][0]
+    top_lo_pct, top_hi_pct = percentile_bounds(run_reps[:, -1], alpha)
+    top_lo = min(float(top_lo_pct), float(run_lo[-1]))
+    top_hi = max(float(top_hi_pct), float(run_hi[-1]))
     lower_basis = np.where(above, top_basis, np.where(inside, basis, "uncovered"))
     estimate = np.where(inside, curve_est, np.where(above, run_est[-1], np.nan))
     lower = np.where(inside, lower, np.where(above, top_lo, np.nan))
@@ -286,11 +307,12 @@ def achievable_curve(
         x_direct_max=float(ux[-1]),
         lower_data=lower.copy(),
         lower_basis_data=lower_basis.astype(object),
+        upper_top=top_hi,
     )
     _extrapolate(
         curve,
         configs,
-        run_reps[:, -1],
+        (top_lo, top_hi),
         run_est[-1],
         alpha,
         cap_oom,
@@ -308,16 +330,26 @@ def _bound_repeated_sampling(
 ) -> None:
     """Credit pass@k beyond the attempts drawn, and stop upper bounds where it runs out.
 
-    An actor with budget B may sample any evaluated configuration k times while the expected
-    cost fits B. For k up to what a run's data or its Beta-binomial model covers, the bounds
-    include it; past the cheapest such reach, nothing bounds P* from above (upper is NaN:
-    a crossing can still be shown there, never ruled out).
+    An actor with budget B may sample any evaluated configuration k times while the cost fits
+    B. A lower bound credits pass@k where its dearest plausible cost fits; an upper bound must
+    allow for every k whose cheapest plausible cost fits, so at B it takes the bound of the
+    next modelled k (pass@k grows with k). Beyond the evaluated configurations the upper bound
+    is the largest of the top configuration's own and the modelled ones, so it never falls as
+    B grows; the whole stretch beyond what a run's own attempts cost rests on the model and is
+    extrapolated, up to the cheapest such reach, past which nothing bounds P* from above
+    (upper is NaN: a crossing can still be shown there, never ruled out).
     """
+    x = curve.x
+    budgets = 10**x
     reach = np.inf
-    summaries = [c for c in configs if c.grade == "summary"]
-    for c in summaries:  # a summary gives no per-task counts: its repeats are unknown at once
-        reach = min(reach, c.budget)
+    for c in configs:  # a summary gives no per-task counts: its repeats are unknown at once
+        if c.grade == "summary":
+            reach = min(reach, c.budget)
     data_reach = min([z.data_reach for z in attempts], default=np.inf)
+    beyond = x > curve.x_direct_max + 1e-12
+    top_hi = curve.upper_top
+    rs_upper = np.full(x.size, -np.inf)
+    rs_oom = np.zeros(x.size)
     # Runs in order of what their own attempts already cost: a run whose best-of-n costs more
     # than the reach found so far cannot lower it, and none of its modelled points (all
     # dearer still) lie below it, so it need not be fitted at all.
@@ -327,31 +359,56 @@ def _bound_repeated_sampling(
         fit = lazy.fit()
         curve.families += fit.families
         reach = min(reach, fit.reach)
-        rows = zip(fit.budgets, fit.estimate, fit.lower, fit.upper, fit.d_k, strict=True)
-        for b, est, lo, hi, dk in rows:
-            at = curve.x >= np.log10(b) - 1e-12
-            raised = at & np.isfinite(lo) & ~(curve.lower >= lo)
-            curve.lower[raised] = lo
-            curve.lower_basis[raised] = "extrapolated"
-            curve.upper[at] = np.fmax(curve.upper[at], hi)
-            curve.estimate[at] = np.fmax(curve.estimate[at], est)
-            curve.oom[at] = np.maximum(curve.oom[at], dk)
+        if fit.ks.size == 0:
+            continue
+        # Lower bound and estimate: the largest k whose dearest (point) cost fits.
+        i = np.searchsorted(fit.cost_high, budgets, side="right") - 1
+        ok = i >= 0
+        lo = np.where(ok, fit.lower[np.maximum(i, 0)], -np.inf)
+        raised = ok & np.isfinite(lo) & ~(curve.lower >= lo)
+        curve.lower[raised] = lo[raised]
+        curve.lower_basis[raised] = "extrapolated"
+        j = np.searchsorted(fit.cost_point, budgets, side="right") - 1
+        est = np.where(j >= 0, fit.estimate[np.maximum(j, 0)], np.nan)
+        curve.estimate = np.fmax(curve.estimate, est)
+        # Each replicate's modelled pass@k there (the model is fitted on the first replicates
+        # only: the others are unknown where it applies, and the never-share skips them).
+        r_fit = fit.replicates.shape[0]
+        rep = np.where(j >= 0, fit.replicates[:, np.maximum(j, 0)], np.nan)
+        curve.replicates[:r_fit] = np.fmax(curve.replicates[:r_fit], rep)
+        curve.replicates[r_fit:, j >= 0] = np.nan
+        # Upper bound: the next modelled k beyond the largest whose cheapest cost fits.
+        nxt = np.searchsorted(fit.cost_low, budgets, side="right")
+        live = (nxt >= 1) & (nxt < fit.ks.size)
+        up = np.where(live, fit.upper[np.minimum(nxt, fit.ks.size - 1)], -np.inf)
+        rs_upper = np.maximum(rs_upper, up)
+        # Distance in attempts of what the upper bound rests on, from the run's best-of-n.
+        dk = np.log10(fit.ks[np.minimum(nxt, fit.ks.size - 1)] / fit.n)
+        past = budgets > lazy.data_reach
+        rs_oom = np.where(past, np.maximum(rs_oom, dk), rs_oom)
+    # Inside the evidence P* is the larger of the evaluated and the modelled; beyond it, of the
+    # top configuration's upper bound and the modelled (never the modelled alone: D3).
+    inside_up = np.where(np.isfinite(curve.upper), curve.upper, -np.inf)
+    base = np.where(beyond, top_hi, inside_up)
+    upper = np.maximum(base, rs_upper)
+    upper = np.where(np.isfinite(upper), upper, np.nan)
+    finite = np.isfinite(upper)
+    upper[finite] = np.maximum.accumulate(upper[finite])  # P* never falls: nor does its bound
+    curve.upper = upper
     # Past what the cheapest run's own attempts cost, the upper bound rests on the model of
-    # sampling beyond the attempts drawn: that stretch is extrapolated, not direct.
+    # sampling beyond the attempts drawn (and its cost): that stretch is extrapolated.
     if np.isfinite(data_reach):
-        modelled = (curve.x > np.log10(data_reach) + 1e-12) & np.isin(
-            curve.basis, ["direct", "repeated_sampling"]
-        )
+        modelled = (x > np.log10(data_reach) + 1e-12) & (curve.basis != "below_evidence")
         curve.basis[modelled] = "extrapolated"
+        curve.oom = np.where(modelled, rs_oom, curve.oom)
     if np.isfinite(reach):
         curve.upper_reach = float(reach)
-        x_reach = np.log10(reach)
-        cut = curve.x > x_reach + 1e-12
-        if np.any(cut & np.isfinite(curve.upper)):
+        cut = x >= np.log10(reach) - 1e-12
+        if np.any(cut & np.isfinite(curve.upper)) or np.any(cut & beyond):
             curve.notes.append(
                 f"{label}: repeated sampling is credited; upper bounds stop at {reach:.3g} per "
                 "task, where the cheapest run could be sampled more often than its data "
-                "(or the Beta-binomial model within the attempts cap) covers"
+                "(or the pass@k model within the attempts cap) covers"
             )
         curve.upper[cut] = np.nan
         curve.basis[cut & (curve.basis != "below_evidence")] = "uncovered"
@@ -382,7 +439,7 @@ def _fit_families(
 def _extrapolate(
     curve: EvalCurve,
     configs: list[Config],
-    top_reps: np.ndarray,
+    top_bounds: tuple[float, float],
     top_est: float,
     alpha: float,
     cap_oom: float,
@@ -401,8 +458,9 @@ def _extrapolate(
     lows: list[np.ndarray] = []
     highs: list[np.ndarray] = []
     ests: list[np.ndarray] = []
+    rep_ext: list[np.ndarray] = []
     beyond = curve.x > curve.x_direct_max
-    top_lo, top_hi = percentile_bounds(top_reps[:, None], alpha)
+    top_lo, top_hi = top_bounds
     for scaffold, group in sorted(by_scaffold.items()):
         group = sorted(group, key=lambda c: c.budget)
         xs = np.log10([c.budget for c in group])
@@ -445,10 +503,18 @@ def _extrapolate(
             continue
         med = np.nanmean([np.nanmedian(preds[f], axis=0) for f in env.families], axis=0)
         full = np.full(curve.x.size, np.nan)
+        where = np.isin(curve.x, xq)
         for store, values in ((lows, env.lower), (highs, env.upper), (ests, med)):
             arr = full.copy()
-            arr[np.isin(curve.x, xq)] = values
+            arr[where] = values
             store.append(arr)
+        # Each replicate's extrapolated curve (the families' mean), for the share of
+        # replicates that never reach T (it must count extrapolation, as the estimate does).
+        per_rep = np.full(curve.replicates.shape, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            per_rep[:, where] = np.nanmean([preds[f] for f in env.families], axis=0)
+        rep_ext.append(per_rep)
         if succ[-1] < MIN_TOP_SUCCESSES:
             curve.upper_trusted_beyond = False
             curve.notes.append(
@@ -469,8 +535,12 @@ def _extrapolate(
     # P* never falls: the extrapolated band starts from the best evaluated configuration.
     raised = ext & (lo > curve.lower)
     curve.lower_basis[raised] = "extrapolated"
-    curve.lower[ext] = np.maximum(lo[ext], top_lo[0])
-    curve.upper[ext] = np.maximum(hi[ext], top_hi[0]) if curve.upper_trusted_beyond else np.nan
+    curve.lower[ext] = np.maximum(lo[ext], top_lo)
+    curve.upper[ext] = np.maximum(hi[ext], top_hi) if curve.upper_trusted_beyond else np.nan
     curve.estimate[ext] = np.maximum(es[ext], top_est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reps_beyond = np.nanmax(np.stack(rep_ext), axis=0)
+    curve.replicates[:, ext] = np.fmax(curve.replicates[:, ext], reps_beyond[:, ext])
     curve.basis[ext] = "extrapolated"
     curve.oom[ext] = curve.x[ext] - curve.x_direct_max

@@ -1,20 +1,22 @@
-"""Repeated sampling beyond the attempts drawn: F4/F5 Beta-binomial pass@k (STATISTICS.md 7.3).
+"""Repeated sampling beyond the attempts drawn: pass@k for k > n (STATISTICS.md 7.3).
 
 With an oracle verifier, an actor with budget B can keep sampling one configuration until a
 task is solved. Evidence with n attempts per task shows pass@k for k <= n only; what k > n
-reaches is a model's statement. Per run, the Beta-binomial (F4) and zero-inflated
-Beta-binomial (F5) are fitted to the per-task success counts inside every bootstrap replicate
-(same weights as everything else), and pass@k is predicted up to ``n * 10**cap`` attempts, with
-the envelope of the two families as bounds and the expected cost of stop-at-first-success under
-the more capable family (the cheaper cost: conservative for ruling a crossing out).
+reaches is a model's statement. Per run, the model is the one benchmarks/calibration.py
+calibrated: the Beta-binomial (F4) and zero-inflated Beta-binomial (F5) fitted to the per-task
+success counts, and Brown's exponentiated power law (F2) fitted to the unbiased pass@k curve,
+all inside every bootstrap replicate (same weights as everything else); pass@k is predicted at
+every k up to ``n * 10**cap`` attempts, with the envelope of the three as bounds. The cost of
+stop-at-first-success is bounded by the same envelope: dearest for lower bounds, cheapest for
+upper bounds.
 
-Beyond that many attempts nothing bounds P* from above: the budget at which a run's largest
-modelled k costs is where upper bounds stop (``reach``).
+Beyond that many attempts nothing bounds P* from above: the cheapest plausible spend of a
+run's largest modelled k is where upper bounds stop (``reach``).
 
-Each family is first screened (STATISTICS.md 7.4): a family whose fit the per-task success
+F4 and F5 are first screened (STATISTICS.md 7.4): a family whose fit the per-task success
 counts contradict (parametric-bootstrap lack-of-fit p < :data:`SCREEN_P`) says nothing about
-more attempts and is dropped. With both dropped the run is bounded by its data alone.
-"""
+more attempts and is dropped. With both dropped the run is bounded by its data alone (F2 alone
+was never calibrated)."""
 
 from __future__ import annotations
 
@@ -22,26 +24,34 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from checker.curves import envelope, fit_beta_binomial, lack_of_fit_pvalue
+from checker.curves import envelope, fit_beta_binomial, fit_family, lack_of_fit_pvalue, pass_at_k
 from checker.determination import FamilyUse
 
-K_POINTS = 12
 SCREEN_P = 0.01
 """Lack-of-fit p-value below which F4 or F5 is dropped for a run (STATISTICS.md 7.4)."""
 MAX_REPLICATES = 250
-"""Replicates used for the F4/F5 fits (the zero-inflated grid is large: 250 replicates keep
-a run's fit well under a second while the 5%/95% quantiles stay stable)."""
+"""Bootstrap replicates the pass@k families are fitted on (the first 250 of the eval's): the
+refined zero-inflated fit costs ~0.9 s per run on 1000 replicates and ~0.3 s on 250
+(benchmarks/engine_speed.py), and the 5%/95% quantiles of 250 draws move by about 0.01."""
 
 
 @dataclass
 class AttemptsExtrapolation:
-    """pass@k beyond the attempts drawn, for one run."""
+    """pass@k beyond the attempts drawn, for one run, at every k from ``n + 1`` to the cap."""
 
     run: str
+    n: int
+    """Attempts drawn per task (the smallest count)."""
     ks: np.ndarray
-    """Attempts per task, all beyond the data."""
-    budgets: np.ndarray
-    """Expected spend per task of best-of-k with stop-at-first-success."""
+    """Attempts per task, all beyond the data: ``n + 1 .. k_max``."""
+    cost_low: np.ndarray
+    """The cheapest plausible spend per task of best-of-k with stop-at-first-success:
+    ``cbar * sum_{i<k} (1 - upper pass@i)``. Upper bounds read k as affordable from here."""
+    cost_high: np.ndarray
+    """The dearest plausible spend: ``cbar * sum_{i<k} (1 - lower pass@i)``. Lower bounds read
+    k as affordable only from here."""
+    cost_point: np.ndarray
+    """The spend under the estimate (for the estimate only)."""
     estimate: np.ndarray
     """Mean over families of the median pass@k."""
     lower: np.ndarray
@@ -51,7 +61,10 @@ class AttemptsExtrapolation:
     d_k: np.ndarray
     """log10(k / n): distance beyond the attempts drawn."""
     reach: float
-    """Budget up to which this run's repeated sampling is bounded (data or model)."""
+    """Budget up to which this run's repeated sampling is bounded above (data or model):
+    the cheapest plausible spend of the largest modelled k."""
+    replicates: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(R', K) each fitted replicate's pass@k at ``ks``, the mean over families."""
     families: list[FamilyUse] = field(default_factory=list)
 
 
@@ -68,6 +81,14 @@ def extrapolate_attempts(
 ) -> AttemptsExtrapolation:
     """Model pass@k for ``n < k <= n * 10**cap_oom`` from one run's per-task counts.
 
+    The model is the one the calibration study calibrated (benchmarks/calibration.py,
+    generator 2): the envelope over F4, F5 (grid MLE with local refinement, in each of
+    :data:`MAX_REPLICATES` bootstrap replicates) and F2 (Brown's exponentiated power law fitted
+    to the unbiased pass@k curve, k = 1..n). The cost of best-of-k with stop-at-first-success
+    is bounded by the same envelope: the dearest plausible cost (every pass@i at its lower
+    bound) decides where a lower bound applies, the cheapest (every pass@i at its upper bound)
+    where an upper one must, so neither bound rests on a point fit's cost.
+
     Args:
         run_id: The run.
         successes: Per-task successes, ``(T,)``.
@@ -77,43 +98,48 @@ def extrapolate_attempts(
         cap_oom: How far beyond the attempts drawn k may go (log10).
         alpha: One-sided level.
         label: For the family notes.
+
+    Returns:
+        The extrapolation (empty beyond the data when no family applies).
     """
     n = int(attempts.min())
     cbar = float(cost.mean())
     # The data alone bound sampling up to n attempts: their expected cost is the reach.
     data_reach = cbar * float(_expected_attempts(successes, attempts, n))
+    none = np.zeros(0)
     empty = AttemptsExtrapolation(
         run=run_id,
-        ks=np.zeros(0),
-        budgets=np.zeros(0),
-        estimate=np.zeros(0),
-        lower=np.zeros(0),
-        upper=np.zeros(0),
-        d_k=np.zeros(0),
+        n=n,
+        ks=none,
+        cost_low=none,
+        cost_high=none,
+        cost_point=none,
+        estimate=none,
+        lower=none,
+        upper=none,
+        d_k=none,
         reach=data_reach,
     )
     if n < 2 or cap_oom <= 0:
         note = "needs 2 or more attempts per task" if n < 2 else "attempts cap is 0 OOM"
         empty.families = [
             FamilyUse(curve=f"{label}/{run_id}", family=f, kept=False, note=note)
-            for f in ("F4", "F5")
+            for f in ("F4", "F5", "F2")
         ]
         return empty
-    k_max = int(np.floor(n * 10**cap_oom))
-    ks = np.unique(np.round(np.logspace(np.log10(n + 1), np.log10(k_max), K_POINTS)).astype(int))
-    ks = ks[ks > n]
+    k_max = int(np.floor(n * 10**cap_oom + 1e-9))
+    if k_max <= n:
+        return empty
+    every = np.arange(k_max + 1, dtype=float)  # pass@i for i = 0..k_max (pass@0 = 0)
     c = np.round(successes).astype(np.int64)
     a = attempts.astype(np.int64)
-    preds, point, pvalue = {}, {}, {}
-    w = weights[:MAX_REPLICATES]
+    preds, pvalue = {}, {}
+    weights = weights[:MAX_REPLICATES]
     for fam, zero in (("F4", False), ("F5", True)):
         pvalue[fam] = lack_of_fit_pvalue(c, a, zero_inflated=zero, seed=_screen_seed(c, a, fam))
         if pvalue[fam] < SCREEN_P:
             continue
-        # The grid optimum (spacing ~0.05 in log10 alpha and beta) is fine for bounds; the
-        # local refinement would cost more than the rest of a determination.
-        preds[fam] = fit_beta_binomial(c, a, w, zero_inflated=zero, refine=False).predict(ks)
-        point[fam] = fit_beta_binomial(c, a, None, zero_inflated=zero, refine=False)
+        preds[fam] = fit_beta_binomial(c, a, weights, zero_inflated=zero).predict(every)
     dropped = [
         FamilyUse(
             curve=f"{label}/{run_id}",
@@ -125,37 +151,68 @@ def extrapolate_attempts(
         for f in ("F4", "F5")
         if f not in preds
     ]
-    if not preds:
-        empty.families = dropped
-        return empty
-    env = envelope(preds, alpha=alpha)
-    # Expected attempts of stop-at-first-success under the more capable point fit: more
-    # capability means earlier stops, a lower cost, and so a more generous upper bound.
-    i = np.arange(k_max)
-    solved = np.max([point[f].predict(i)[0] for f in point], axis=0)  # pass@i, i = 0..k_max-1
-    expected = np.cumsum(1.0 - solved)  # expected[k - 1] = sum_{i<k} (1 - pass@i)
-    budgets = cbar * expected[ks - 1]
-    return AttemptsExtrapolation(
-        run=run_id,
-        ks=ks.astype(float),
-        budgets=budgets,
-        estimate=np.mean([np.median(p, axis=0) for p in preds.values()], axis=0),
-        lower=env.lower,
-        upper=env.upper,
-        d_k=np.log10(ks / n),
-        reach=float(budgets[-1]),
-        families=[
+    if not preds:  # the Beta model is contradicted: F2 alone was never calibrated
+        empty.families = [
+            *dropped,
             FamilyUse(
                 curve=f"{label}/{run_id}",
-                family=f,
-                kept=True,
-                note=f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
-                f" lack of fit p = {pvalue[f]:.2g})",
-            )
-            for f in preds
+                family="F2",
+                kept=False,
+                note="not used alone: F4 and F5 are both contradicted by the counts",
+            ),
+        ]
+        return empty
+    preds["F2"] = _brown_on_pass_at_k(c, a, weights, n, every)
+    env = envelope(preds, alpha=alpha)
+    est = np.mean([np.nanmedian(p, axis=0) for p in preds.values()], axis=0)
+    # expected attempts of best-of-k: sum_{i<k} (1 - pass@i), as k = 1..k_max
+    low = cbar * np.cumsum(1.0 - env.upper[:-1])
+    high = cbar * np.cumsum(1.0 - env.lower[:-1])
+    point = cbar * np.cumsum(1.0 - est[:-1])
+    ks = np.arange(n + 1, k_max + 1)
+    notes = {
+        "F2": f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
+        " exponentiated power law on the unbiased pass@k curve)"
+    }
+    for f in pvalue:
+        notes[f] = (
+            f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
+            f" lack of fit p = {pvalue[f]:.2g})"
+        )
+    return AttemptsExtrapolation(
+        run=run_id,
+        n=n,
+        ks=ks.astype(float),
+        cost_low=low[ks - 1],
+        cost_high=high[ks - 1],
+        cost_point=point[ks - 1],
+        estimate=est[ks],
+        lower=env.lower[ks],
+        upper=env.upper[ks],
+        d_k=np.log10(ks / n),
+        reach=float(low[k_max - 1]),
+        replicates=np.mean([p[:, ks] for p in preds.values()], axis=0),
+        families=[
+            FamilyUse(curve=f"{label}/{run_id}", family=f, kept=True, note=notes[f]) for f in preds
         ]
         + dropped,
     )
+
+
+def _brown_on_pass_at_k(
+    successes: np.ndarray, attempts: np.ndarray, weights: np.ndarray, n: int, every: np.ndarray
+) -> np.ndarray:
+    """F2 (Brown's exponentiated power law) fitted to the unbiased pass@k curve, k = 1..n, in
+    every replicate (a quasi-binomial GLM with the tasks' weight as trials, as calibrated),
+    predicted at ``every`` (pass@0 = 0)."""
+    k_obs = np.arange(1, n + 1)
+    pk = pass_at_k(attempts, successes, k_obs)  # (T, n)
+    sb = weights @ pk
+    nb = np.repeat(weights.sum(axis=1, keepdims=True), k_obs.size, axis=1)
+    fit = fit_family("F2", np.log10(k_obs), sb, nb)
+    out = np.zeros((weights.shape[0], every.size))
+    out[:, 1:] = fit.predict(np.log10(every[1:]))
+    return out
 
 
 class LazyAttempts:

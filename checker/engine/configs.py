@@ -71,6 +71,12 @@ class Config:
     grade: Grade
     successes: float
     trials: float
+    exact_lower: float = 0.0
+    """The exact (Jeffreys) one-sided lower bound on task counts: no bound reported for this
+    configuration, or for P* where it is the best, is narrower than it (the percentile bound of
+    ``replicates`` can be, by Monte Carlo noise in the widening draws)."""
+    exact_upper: float = 1.0
+    """The exact (Jeffreys) one-sided upper bound, likewise."""
 
 
 def run_spend(
@@ -333,6 +339,7 @@ def _config(
     reps = widen_with_jeffreys(
         reps, successes, n_tasks, stream(seed, "jeffreys", r.run.id, k), alpha
     )
+    lo, hi = jeffreys_bounds(successes, float(n_tasks), alpha)
     return Config(
         run=r.run,
         k=k,
@@ -343,6 +350,8 @@ def _config(
         grade="attempts",
         successes=successes,
         trials=float(n_tasks),
+        exact_lower=lo,
+        exact_upper=hi,
     )
 
 
@@ -363,6 +372,17 @@ def widen_with_jeffreys(
     return np.where(
         reps < med, np.minimum(reps, jeff), np.where(reps > med, np.maximum(reps, jeff), jeff)
     )
+
+
+def jeffreys_bounds(successes: float, trials: float, alpha: float) -> tuple[float, float]:
+    """The exact one-sided Jeffreys bounds at level ``alpha`` (0 with no successes, 1 with no
+    failures), the quantiles :func:`jeffreys_replicates` draws from."""
+    from scipy.special import betaincinv
+
+    a, b = successes + 0.5, trials - successes + 0.5
+    lo = 0.0 if successes <= 0 else float(betaincinv(a, b, alpha))
+    hi = 1.0 if successes >= trials else float(betaincinv(a, b, 1 - alpha))
+    return lo, hi
 
 
 def jeffreys_replicates(
@@ -393,6 +413,7 @@ def _summary_config(r: RunData, replicates: int, rng: np.random.Generator, alpha
     assert s is not None
     trials = float(s.n_tasks)
     successes = s.score * trials
+    lo, hi = jeffreys_bounds(successes, trials, alpha)
     return Config(
         run=r.run,
         k=1,
@@ -403,4 +424,6 @@ def _summary_config(r: RunData, replicates: int, rng: np.random.Generator, alpha
         grade="summary",
         successes=successes,
         trials=trials,
+        exact_lower=lo,
+        exact_upper=hi,
     )

@@ -92,6 +92,8 @@ def decide(
         state, basis = "indeterminate", "none"
         if not all_covered and gathered.missing:
             reasons.append(_missing(t, grid, masks, gathered.missing))
+        elif not all_covered and _only_below(grid, curve, masks):
+            reasons.append(_straddles_below(t, grid, curve))
         elif not all_covered:
             reasons.append(_uncovered(policy, t, grid, curves, masks, coverage))
         elif not below_t:
@@ -161,9 +163,10 @@ def _crossed(
 
 
 def _not_crossed_basis(grid: Grid, curve: EvalCurve, masks: CoverageMasks) -> Basis:
-    """The weakest support anywhere in the range: extrapolation, else repeated sampling."""
+    """The weakest support anywhere in the range: extrapolation (where the coverage has an
+    extrapolated share), else repeated sampling."""
     in_range = grid.in_range
-    if np.any((masks.covered & ~masks.by_data)[in_range]):
+    if masks.extrapolated > 0:  # as the coverage says: segments resting on a model
         return "extrapolated"
     if np.any(curve.basis[in_range] == "repeated_sampling"):
         return "repeated_sampling"
@@ -191,7 +194,7 @@ def _uncovered(
             f"{share_text} is uncovered{start}: repeated sampling is credited, and beyond "
             f"{format_budget(rs_reach, axis)} per task an actor could sample the "
             "cheapest evaluated configuration more often than its attempts (or the "
-            f"Beta-binomial model within {d.max_attempts_extrapolation_oom:g} OOM of "
+            f"pass@k model within {d.max_attempts_extrapolation_oom:g} OOM of "
             "them) cover"
         )
     else:
@@ -233,6 +236,29 @@ def _straddles(t: Threshold, grid: Grid, curve: EvalCurve) -> Reason:
     )
 
 
+def _only_below(grid: Grid, curve: EvalCurve, masks: CoverageMasks) -> bool:
+    """Whether all the range lacks is below the cheapest evaluated spend: P* there is bounded
+    by P* at that spend, and is uncovered only because that interval does not stay below T."""
+    gap = grid.in_range & ~masks.two_sided
+    return bool(gap.any() and np.all(curve.basis[gap] == "below_evidence"))
+
+
+def _straddles_below(t: Threshold, grid: Grid, curve: EvalCurve) -> Reason:
+    """The upper bound at the cheapest evaluated spend, which bounds P* below it, reaches T."""
+    first = int(np.argmax(curve.basis != "below_evidence"))
+    x, tb, low, up = grid.x, grid.threshold, curve.lower, curve.upper
+    gap = grid.in_range & (curve.basis == "below_evidence") & (up >= tb)
+    i = int(np.argmax(gap)) if gap.any() else first
+    axis = Axis(t.axis)
+    return Reason(
+        code="interval-straddles",
+        message=f"part of the range lies below the cheapest evaluated spend "
+        f"{format_budget(10 ** x[first], axis)}, where the interval is "
+        f"[{low[first]:.3f}, {up[first]:.3f}]: P* below it is at most that upper bound, "
+        f"which does not stay below T (T = {tb[i]:.3f} at {format_budget(10 ** x[i], axis)})",
+    )
+
+
 def _short_horizon(t: Threshold, gathered: Gathered) -> Reason:
     """The evaluated tasks are shorter than the horizon the threshold concerns."""
     evaluated = gathered.horizon_minutes
@@ -271,7 +297,8 @@ def _coverage(
 ) -> Coverage:
     """The published coverage: shares of the range, the evidence's reach, the task horizon."""
     budgets = gathered.budgets
-    extrapolated = curve.basis == "extrapolated"
+    top = np.log10(max(budgets)) if budgets else np.inf
+    beyond = (curve.basis == "extrapolated") & (grid.x > top + 1e-12)
     horizon = gathered.horizon_minutes
     return Coverage(
         range_min=grid.lo,
@@ -281,9 +308,9 @@ def _coverage(
         uncovered=masks.uncovered,
         evidence_min=sig(min(budgets)) if budgets else None,
         evidence_max=sig(max(budgets)) if budgets else None,
-        extrapolation_max=sig(10 ** float(grid.x[extrapolated].max()))
-        if np.any(extrapolated)
-        else None,
+        # How far extrapolation reaches beyond the evidence (None when it ends inside it: a
+        # modelled stretch between evaluated budgets reaches nothing the evidence does not).
+        extrapolation_max=sig(10 ** float(grid.x[beyond].max())) if np.any(beyond) else None,
         horizon_required_minutes=t.horizon_minutes,
         horizon_evaluated_minutes=horizon,
         horizon_covered=t.horizon_minutes is None

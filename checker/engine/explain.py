@@ -10,6 +10,7 @@ as they enter the published result.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -171,9 +172,15 @@ def _crossing(
     latest = float(10 ** x[int(np.argmax(late))]) if late.any() else None
     reps = [c.replicates for c in evals]
     if reps:
-        rep = np.nanmax(np.stack(reps), axis=0) if len(reps) > 1 else reps[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rep = np.nanmax(np.stack(reps), axis=0) if len(reps) > 1 else reps[0]
         hits = np.isfinite(rep) & (rep >= tb[None, :])
-        never = float(1.0 - hits.any(axis=1).mean())
+        # Replicates whose curve is known as far as any is (modelled sampling is fitted on a
+        # subset of them): the share of those that never reach T within that reach.
+        known = np.isfinite(rep).sum(axis=1)
+        full = known == known.max()
+        never = float(1.0 - hits[full].any(axis=1).mean())
     else:
         never = 1.0
     return CrossingBudget(
@@ -231,6 +238,7 @@ def _affordability(
 def _point(c: Config, alpha: float, eval_id: str) -> EvaluatedPoint:
     """An evaluated configuration as reported, with its bootstrap interval."""
     lo, hi = np.quantile(c.replicates, [alpha, 1 - alpha])
+    lo, hi = min(lo, c.exact_lower), max(hi, c.exact_upper)  # never narrower than exact
     return EvaluatedPoint(
         run=c.run.id,
         eval=eval_id,

@@ -145,19 +145,21 @@ def test_not_crossed_by_extrapolation_within_the_cap():
 
 
 def test_crossed_only_by_modelled_sampling_beyond_the_attempts_drawn():
-    # Every task solves 30% of attempts; 4 attempts drawn: pass@4 ~ 0.76 < T = 0.85, but the
-    # Beta-binomial pass@7 (0.25 OOM beyond 4) is ~0.92, at an expected ~$2.9 per task.
+    # Every task solves 30% of attempts; 4 attempts drawn: pass@4 ~ 0.76 < T = 0.8, but pass@7
+    # (0.25 OOM beyond 4) is 1 - 0.7**7 = 0.92, and the envelope of F4/F5/F2 bounds it below
+    # by ~0.81 (F2, a power law in k, is the cautious one), from the dearest plausible cost of
+    # 7 attempts on (~$3.5 per task).
     ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
-    policy = make_policy({"verifiable": True, "function": 0.85})
+    policy = make_policy({"verifiable": True, "function": 0.8})
     r = decide(policy, ev)
     assert r.state == "crossed"
     assert r.basis == "extrapolated"
     assert max(r.curve.extrapolation_oom) == pytest.approx(np.log10(7 / 4), abs=0.01)
-    assert {f.family for f in r.families} >= {"F4", "F5"}
+    assert {f.family for f in r.families} >= {"F4", "F5", "F2"}
     # Without modelled attempts nothing evaluated crosses, and nothing bounds sampling above $1
     # per task once 4 attempts are spent: indeterminate, with that reason.
     none = decide(
-        make_policy({"verifiable": True, "function": 0.85}, max_attempts_extrapolation_oom=0), ev
+        make_policy({"verifiable": True, "function": 0.8}, max_attempts_extrapolation_oom=0), ev
     )
     assert none.state == "indeterminate"
     assert "repeated-sampling-uncovered" in [x.code for x in none.reasons]
