@@ -735,7 +735,6 @@ def render(
         "pointwise coverage of the printed curve bounds inside the range; **flag** = a wrong "
         "rate above 1 - confidence beyond Monte Carlo error (lower CP end > 1 - confidence): "
         "`all`, `X|not`, `N|X`, or a threshold group (range/d or v/delta, 99% interval).\n"
-
     )
     fails: list[str] = []
     for conf in confidences:
