@@ -130,7 +130,7 @@ def extrapolate_attempts(
     k_max = int(np.floor(n * 10**cap_oom + 1e-9))
     if k_max <= n:
         return empty
-    every = np.arange(k_max + 1, dtype=float)  # pass@i for i = 0..k_max (pass@0 = 0)
+    every = k_grid(k_max)  # pass@i at i = 0, 1, ... (pass@0 = 0), then sparser: see k_grid
     c = np.round(successes).astype(np.int64)
     a = attempts.astype(np.int64)
     preds, pvalue = {}, {}
@@ -165,11 +165,12 @@ def extrapolate_attempts(
     preds["F2"] = _brown_on_pass_at_k(c, a, weights, n, every)
     env = envelope(preds, alpha=alpha)
     est = np.mean([np.nanmedian(p, axis=0) for p in preds.values()], axis=0)
-    # expected attempts of best-of-k: sum_{i<k} (1 - pass@i), as k = 1..k_max
-    low = cbar * np.cumsum(1.0 - env.upper[:-1])
-    high = cbar * np.cumsum(1.0 - env.lower[:-1])
-    point = cbar * np.cumsum(1.0 - est[:-1])
-    ks = np.arange(n + 1, k_max + 1)
+    # expected attempts of best-of-k, sum_{i<k} (1 - pass@i), at every k of the grid
+    low, high, point = (
+        cbar * c for c in expected_attempts_bounds(every, env.upper, env.lower, est)
+    )
+    beyond = every > n
+    ks = every[beyond].astype(np.int64)
     notes = {
         "F2": f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
         " exponentiated power law on the unbiased pass@k curve)"
@@ -183,19 +184,73 @@ def extrapolate_attempts(
         run=run_id,
         n=n,
         ks=ks.astype(float),
-        cost_low=low[ks - 1],
-        cost_high=high[ks - 1],
-        cost_point=point[ks - 1],
-        estimate=est[ks],
-        lower=env.lower[ks],
-        upper=env.upper[ks],
+        cost_low=low[beyond],
+        cost_high=high[beyond],
+        cost_point=point[beyond],
+        estimate=est[beyond],
+        lower=env.lower[beyond],
+        upper=env.upper[beyond],
         d_k=np.log10(ks / n),
-        reach=float(low[k_max - 1]),
-        replicates=np.mean([p[:, ks] for p in preds.values()], axis=0),
+        reach=float(low[-1]),
+        replicates=np.mean([p[:, beyond] for p in preds.values()], axis=0),
         families=[
             FamilyUse(curve=f"{label}/{run_id}", family=f, kept=True, note=notes[f]) for f in preds
         ]
         + dropped,
+    )
+
+
+DENSE_K = 1000
+"""Attempts up to which pass@k is modelled at every k; beyond, on :data:`K_PER_DECADE` points
+per decade. Every k up to ``n * 10**6`` (the largest cap a policy may set) would hold
+``replicates x k`` floats per family: 10 GB for 5 attempts and 250 replicates."""
+K_PER_DECADE = 200
+"""Grid points per decade of k beyond :data:`DENSE_K` (k differs by about 1.2% between points)."""
+
+
+def k_grid(k_max: int) -> np.ndarray:
+    """The attempts at which pass@k is modelled: 0..min(k_max, DENSE_K), then log-spaced
+    integers up to ``k_max`` (included)."""
+    dense = np.arange(min(k_max, DENSE_K) + 1)
+    if k_max <= DENSE_K:
+        return dense.astype(float)
+    decades = np.log10(k_max / DENSE_K)
+    sparse = np.round(
+        np.logspace(np.log10(DENSE_K), np.log10(k_max), int(np.ceil(decades * K_PER_DECADE)) + 1)
+    )
+    return np.unique(np.concatenate([dense, sparse, [k_max]])).astype(float)
+
+
+def expected_attempts_bounds(
+    ks: np.ndarray, upper: np.ndarray, lower: np.ndarray, estimate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected attempts of best-of-k, ``sum_{i<k} (1 - pass@i)``, at each k of a grid.
+
+    Where the grid steps by one the sums are exact. Across a wider step the summand, falling in
+    i, is bounded by its values at the step's ends: the cheapest plausible count takes the
+    right end under the upper pass@k (never above the truth's cheapest), the dearest the left
+    end under the lower pass@k (never below), and the point the mean of both ends.
+
+    Args:
+        ks: The grid, from 0, increasing.
+        upper: Upper pass@k at ``ks``.
+        lower: Lower pass@k at ``ks``.
+        estimate: Point pass@k at ``ks``.
+
+    Returns:
+        (cheapest, dearest, point) expected attempts at each k of the grid (0 at k = 0).
+    """
+    width = np.diff(ks)
+    step = width == 1
+    f_low, f_high, f_pt = 1.0 - upper, 1.0 - lower, 1.0 - estimate
+    low = np.where(step, f_low[:-1], width * f_low[1:])
+    high = width * f_high[:-1]
+    point = np.where(step, f_pt[:-1], width * (f_pt[:-1] + f_pt[1:]) / 2.0)
+    zero = np.zeros(1)
+    return (
+        np.concatenate([zero, np.cumsum(low)]),
+        np.concatenate([zero, np.cumsum(high)]),
+        np.concatenate([zero, np.cumsum(point)]),
     )
 
 
