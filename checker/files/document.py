@@ -25,7 +25,6 @@ from yaml.resolver import Resolver
 
 from checker.errors import Problem, RspcheckError
 from checker.files.access import read_bytes as _read_regular
-from checker.files.access import sha256_file as sha256_file  # re-exported: its old home
 
 MAX_BYTES = 16 * 1024 * 1024
 """Largest policy or manifest accepted (attempt records live in their own files)."""

@@ -46,7 +46,7 @@ from checker.evidence.ingest.common import (
     score_to_unit,
 )
 from checker.evidence.model import SPEND_COLUMNS, EvalRun, RunLimits, SourceFile, TaskInfo
-from checker.files.document import sha256_file
+from checker.files.access import sha256_file
 from checker.files.tables import FLAG_HINT, parse_flag, read_table_columns
 
 ATTEMPT_FIELDS = ("run", "task", "attempt", "score", *SPEND_COLUMNS, "limit_hit")
