@@ -21,7 +21,7 @@ content.
 Deferring margin boxes hooks one WeasyPrint internal, ``weasyprint.layout.make_margin_boxes``
 (stable since WeasyPrint 53); :func:`supported` checks that it is there and is called the way
 this module expects. When it is not, the report is rendered as one part (slower, the same
-pages; :func:`checker.report.render.determination_to_pdf`).
+pages; :func:`checker.report.render.render_pdf`).
 """
 
 from __future__ import annotations
