@@ -82,7 +82,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import checker  # noqa: E402
-from checker.policy.model import Decision, Policy  # noqa: E402
+from checker.policy.model import (  # noqa: E402
+    CALIBRATED_ATTEMPTS_NOT_CROSSED,
+    Decision,
+    ExtrapolationCap,
+    Policy,
+)
 
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_SEED = 20260612
@@ -339,42 +344,77 @@ def threshold_specs(sc: Scenario) -> list[Spec]:
     return out
 
 
-def cap_bounds() -> dict[str, tuple[float, float, float]]:
-    """(lower bound, upper bound, default) of each extrapolation cap, from the policy model."""
-    out = {}
-    for name in ("max_extrapolation_oom", "max_attempts_extrapolation_oom"):
-        f = Decision.model_fields[name]
-        ge = next(m.ge for m in f.metadata if getattr(m, "ge", None) is not None)
-        le = next(m.le for m in f.metadata if getattr(m, "le", None) is not None)
-        out[name] = (float(ge), float(le), float(f.default))
-    return out
+Cap = float | tuple[float, float]
+"""One extrapolation cap as a policy writes it: one number for both bounds, or (crossed,
+not_crossed)."""
+Setting = tuple[Cap, Cap]
+"""(max_extrapolation_oom, max_attempts_extrapolation_oom)."""
 
 
-def cap_settings(grid: tuple[float, ...], *, with_bound: bool = True) -> list[tuple[float, float]]:
-    """(budget cap, attempts cap) pairs: each cap swept over ``grid`` (clipped to the bounds the
-    policy format accepts, plus its upper bound when ``with_bound``) with the other at its
-    default (always included)."""
+PREVIOUS_DEFAULTS: Setting = (0.25, 0.25)
+"""The caps the policy format defaulted to before this study (both bounds, both caps)."""
+
+
+def both(c: Cap | list) -> tuple[float, float]:
+    """(crossed, not_crossed) of a cap."""
+    return (float(c), float(c)) if isinstance(c, int | float) else (float(c[0]), float(c[1]))
+
+
+def cap_label(c: Cap) -> str:
+    """``1`` for one number, ``2:1`` for (crossed, not_crossed)."""
+    cr, nc = both(c)
+    return f"{cr:g}" if cr == nc else f"{cr:g}:{nc:g}"
+
+
+def setting_label(s: Setting) -> str:
+    return f"{cap_label(s[0])} / {cap_label(s[1])}"
+
+
+def cap_bounds() -> dict[str, tuple[float, float, tuple[float, float]]]:
+    """(lower bound, upper bound, default (crossed, not_crossed)) of each extrapolation cap,
+    from the policy model (the attempts cap's not_crossed part is bounded lower still:
+    :data:`CALIBRATED_ATTEMPTS_NOT_CROSSED`)."""
+    fields = ExtrapolationCap.model_fields["crossed"].metadata
+    ge = next(m.ge for m in fields if getattr(m, "ge", None) is not None)
+    le = next(m.le for m in fields if getattr(m, "le", None) is not None)
+    d = Decision()
+    return {
+        name: (float(ge), float(le), both(tuple(getattr(d, name).model_dump().values())))
+        for name in ("max_extrapolation_oom", "max_attempts_extrapolation_oom")
+    }
+
+
+def cap_settings(grid: tuple[float, ...], *, with_bound: bool = True) -> list[Setting]:
+    """The cap settings to sweep, the defaults first: the budget cap over ``grid`` (one number
+    for both bounds, clipped to the bounds the policy format accepts, plus its upper bound
+    when ``with_bound``) with the attempts cap at its default; then the attempts cap over the
+    grid, one number up to the calibrated ruling-out cap and, beyond it, for showing crossed
+    only (``(c, CALIBRATED_ATTEMPTS_NOT_CROSSED)``), with the budget cap at its default."""
     b = cap_bounds()
     (b_lo, b_hi, b_def), (a_lo, a_hi, a_def) = (
         b["max_extrapolation_oom"],
         b["max_attempts_extrapolation_oom"],
     )
-    out: list[tuple[float, float]] = []
-    for c in sorted(
-        {min(max(v, b_lo), b_hi) for v in grid} | {b_def} | ({b_hi} if with_bound else set())
-    ):
-        out.append((c, a_def))
-    for c in sorted(
-        {min(max(v, a_lo), a_hi) for v in grid} | {a_def} | ({a_hi} if with_bound else set())
-    ):
-        if (b_def, c) not in out:
-            out.append((b_def, c))
+    out: list[Setting] = [(b_def, a_def)]
+    if with_bound:
+        out.append(PREVIOUS_DEFAULTS)  # for decisiveness before / after at equal caps
+    for c in sorted({min(max(v, b_lo), b_hi) for v in grid} | ({b_hi} if with_bound else set())):
+        if (c, a_def) not in out:
+            out.append((c, a_def))
+    top = CALIBRATED_ATTEMPTS_NOT_CROSSED
+    for c in sorted({min(max(v, a_lo), a_hi) for v in grid} | ({a_hi} if with_bound else set())):
+        s: Setting = (b_def, c if c <= top else (c, top))
+        if both(s[1]) != both(a_def) and s not in out:
+            out.append(s)
     return out
 
 
-def make_policy(
-    specs: list[Spec], cap: tuple[float, float], confidence: float, reps: int
-) -> Policy:
+def _cap_value(c: Cap) -> float | dict[str, float]:
+    cr, nc = both(c)
+    return cr if cr == nc else {"crossed": cr, "not_crossed": nc}
+
+
+def make_policy(specs: list[Spec], cap: Setting, confidence: float, reps: int) -> Policy:
     return Policy.model_validate(
         {
             "metadata": {
@@ -399,8 +439,8 @@ def make_policy(
             "gate": {"crossed_without_safeguards": "allow"},
             "decision": {
                 "confidence": confidence,
-                "max_extrapolation_oom": cap[0],
-                "max_attempts_extrapolation_oom": cap[1],
+                "max_extrapolation_oom": _cap_value(cap[0]),
+                "max_attempts_extrapolation_oom": _cap_value(cap[1]),
                 "bootstrap_replicates": reps,
             },
         }
@@ -479,7 +519,7 @@ class Job:
     scenario: int
     rep: int
     seed: int
-    caps: tuple[tuple[float, float], ...]
+    caps: tuple[Setting, ...]
     confidences: tuple[float, ...]
     replicates: int
 
@@ -514,7 +554,7 @@ def run_job(job: Job) -> dict[str, Any]:
         evidence = checker.load_evidence(write_evidence(sc, rows, Path(tmp)))
     for ci, cap in enumerate(job.caps):
         # The attempts cap acts on verifiable thresholds only: its sweep poses just those.
-        only_v = cap[0] == b_def and cap[1] != a_def
+        only_v = both(cap[0]) == b_def and both(cap[1]) != a_def
         use = [i for i, s in enumerate(specs) if s.verifiable or not only_v]
         if not use:
             continue
@@ -610,7 +650,7 @@ class Cell:
     """group -> [n, wrong]."""
 
 
-def aggregate(results: list[dict], caps: list[tuple[float, float]]) -> dict[tuple, Cell]:
+def aggregate(results: list[dict], caps: list[Setting]) -> dict[tuple, Cell]:
     cells: dict[tuple, Cell] = {}
     for res in results:
         specs = specs_of(res["scenario"])
@@ -697,7 +737,7 @@ def git_commit() -> str:
 def render(
     cells: dict[tuple, Cell],
     scenarios: list[int],
-    caps: list[tuple[float, float]],
+    caps: list[Setting],
     confidences: tuple[float, ...],
     meta: dict[str, Any],
 ) -> str:
@@ -718,9 +758,10 @@ def render(
         "attempts per task, lognormal spend), written as an attempts table + manifest, loaded "
         "with `checker.load_evidence` and decided by `checker.evaluate` (see the module "
         "docstring of benchmarks/calibration_e2e.py for the generator and the exact truth).  "
-        "Caps are `(max_extrapolation_oom, max_attempts_extrapolation_oom)`; each is swept "
-        "with the other at its default.  Thresholds: constant T placed at the population "
-        "truth at the range's upper end + delta, delta in "
+        "Caps are `max_extrapolation_oom / max_attempts_extrapolation_oom`, each one number "
+        "(both bounds) or `crossed:not_crossed`; each is swept with the other at its default "
+        "(the first row of a scenario is the defaults).  Thresholds: constant T placed at the "
+        "population truth at the range's upper end + delta, delta in "
         f"{list(SCENARIOS[0].deltas)}, ranges below / inside / +0.5 / +1 / +2 OOM beyond the "
         "top evaluated budget, each direct (`verifiable: false`) and with repeated sampling "
         "credited (`verifiable: true`, oracle best-of-k).\n"
@@ -757,12 +798,12 @@ def render(
                 )
                 if fl:
                     fails.append(
-                        f"- {sc.name}, caps {cap[0]:g}/{cap[1]:g}, confidence {conf}: "
+                        f"- {sc.name}, caps {setting_label(cap)}, confidence {conf}: "
                         + fl_s
                         + _worst(c)
                     )
                 out(
-                    f"| {sc.name} | {cap[0]:g}/{cap[1]:g} | {c.n} | "
+                    f"| {sc.name} | {setting_label(cap)} | {c.n} | "
                     f"{_rate(c.wrong_crossed + c.wrong_not, c.n)} | "
                     f"{_rate(c.wrong_crossed, c.n - c.truth_crossed)} | "
                     f"{_rate(c.wrong_not, c.truth_crossed)} | {c.right / c.n:.2f} | "
@@ -791,6 +832,44 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def decisiveness_table(
+    before: dict, cells: dict[tuple, Cell], scenarios: list[int], caps: list[Setting]
+) -> str:
+    """Decided correctly among thresholds >= DECISIVE_GAP from T: an earlier run at its
+    defaults against this run at the same caps and at this run's defaults."""
+
+    def norm(setting: Any) -> tuple:
+        return tuple(both(c) for c in setting)
+
+    old = {
+        (c["scenario"], norm(c["caps"]), c["confidence"]): (c["decisive_right"], c["decisive_n"])
+        for c in before["cells"]
+    }
+    prev = norm(PREVIOUS_DEFAULTS)
+    lines = [
+        "## Decisiveness before / after\n",
+        f"Decided correctly among thresholds at least {DECISIVE_GAP} from T, all thresholds of "
+        f"a scenario (the defaults' rows). Before: `{before['meta']['command']}` at commit "
+        f"{before['meta']['commit']}, caps {setting_label(PREVIOUS_DEFAULTS)}. After: this "
+        f"run at the same caps, and at its defaults ({setting_label(caps[0])}).\n",
+        "| scenario | confidence | before | after, same caps | after, new defaults |",
+        "|---|---|---|---|---|",
+    ]
+    idx_prev = next(i for i, c in enumerate(caps) if norm(c) == prev)
+    confs = sorted({k[2] for k in cells})
+    for si in scenarios:
+        name = SCENARIOS[si].name
+        for conf in confs:
+            b = old.get((name, prev, conf))
+            same, new = cells.get((si, idx_prev, conf)), cells.get((si, 0, conf))
+            lines.append(
+                f"| {name} | {conf} | {_share(*b) if b else '-'} | "
+                f"{_share(same.decisive_right, same.decisive_n) if same else '-'} | "
+                f"{_share(new.decisive_right, new.decisive_n) if new else '-'} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _worst(c: Cell) -> str:
     worst = sorted(c.groups.items(), key=lambda kv: -kv[1][1] / max(kv[1][0], 1))[:3]
     return " (worst groups: " + "; ".join(f"{g} {k}/{n}" for g, (n, k) in worst) + ")"
@@ -807,7 +886,7 @@ def build_jobs(
     scenarios: list[int],
     reps: int,
     seed: int,
-    caps: list[tuple[float, float]],
+    caps: list[Setting],
     confidences: tuple[float, ...],
     replicates: int,
 ) -> list[Job]:
@@ -825,7 +904,7 @@ def run(
     scenarios: list[int],
     reps: int,
     seed: int,
-    caps: list[tuple[float, float]],
+    caps: list[Setting],
     confidences: tuple[float, ...],
     replicates: int,
     workers: int,
@@ -876,6 +955,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--confidence", default="0.9,0.95")
     ap.add_argument("--caps", default="", help="cap grid, e.g. 0,0.25,1,2 (bound always added)")
     ap.add_argument("--out", default=str(RESULTS / "calibration_e2e.md"))
+    ap.add_argument(
+        "--before",
+        default="",
+        help="an earlier run's .json: adds a table of decisiveness before / after",
+    )
     a = ap.parse_args(argv)
     names = [s.strip() for s in a.scenarios.split(",") if s.strip()]
     known = [s.name for s in SCENARIOS]
@@ -915,6 +999,8 @@ def main(argv: list[str] | None = None) -> int:
         "workers": a.workers,
     }
     text = render(cells, scen, caps, confidences, meta)
+    if a.before:
+        text += decisiveness_table(json.loads(Path(a.before).read_text()), cells, scen, caps)
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

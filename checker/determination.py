@@ -356,13 +356,23 @@ class PolicyRef(Out):
     """Date from which that version applies."""
 
 
+class CapSettings(Out):
+    """An extrapolation cap in force, per bound (orders of magnitude)."""
+
+    crossed: float
+    """How far a modelled lower bound may count towards ``crossed``."""
+    not_crossed: float
+    """How far a modelled upper bound may count towards ``not_crossed``."""
+
+
 class DecisionSettings(Out):
     """The policy's decision settings in force (after command-line overrides)."""
 
-    max_extrapolation_oom: float
-    """How far beyond the largest evaluated budget a curve may be extrapolated (OOM)."""
-    max_attempts_extrapolation_oom: float
-    """How far beyond the attempts drawn per task pass@k may be extrapolated (OOM)."""
+    max_extrapolation_oom: CapSettings
+    """How far beyond the largest evaluated budget a fitted curve may carry each bound (OOM)."""
+    max_attempts_extrapolation_oom: CapSettings
+    """How far beyond the attempts drawn per task the pass@k model may carry each bound
+    (log10 k/n)."""
     bootstrap_replicates: int
     """Bootstrap replicates."""
     repeated_sampling: Literal["none", "oracle", "majority"]

@@ -47,8 +47,13 @@ def tiny(harness):
 def test_caps_come_from_the_policy_format(harness):
     bounds = harness.cap_bounds()
     assert bounds["max_extrapolation_oom"][:2] == (0.0, 6.0)
+    b_def, a_def = bounds["max_extrapolation_oom"][2], bounds["max_attempts_extrapolation_oom"][2]
     settings = harness.cap_settings((1.0,))
-    assert (6.0, bounds["max_attempts_extrapolation_oom"][2]) in settings  # the bound is swept
+    assert settings[0] == (b_def, a_def)  # the defaults first
+    assert (6.0, a_def) in settings  # the budget cap's bound is swept
+    # beyond the calibrated ruling-out cap, the attempts cap is swept for showing crossed only
+    assert (b_def, (6.0, harness.CALIBRATED_ATTEMPTS_NOT_CROSSED)) in settings
+    assert harness.setting_label((b_def, (6.0, 1.0))) == "1:0.5 / 6:1"
 
 
 def test_truth_is_monotone_and_best_of_k_dominates(harness):
@@ -94,7 +99,7 @@ def test_table_has_sane_numbers(tiny):
     }
     text = harness.render(cells, [si], caps, (0.95,), meta)
     row = next(
-        line for line in text.splitlines() if line.startswith("| well-specified | 0.25/0.25")
+        line for line in text.splitlines() if line.startswith("| well-specified | 0.25 / 0.25")
     )
     wrong = float(row.split("|")[4].split()[0])
     assert 0.0 <= wrong <= 1.0

@@ -175,7 +175,9 @@ def test_cyber_high_not_crossed_without_repeated_sampling(
 
 def _policy_with(loaded: tuple[Any, Any], **decision: Any) -> Any:
     pol = loaded[0].policy
-    return pol.model_copy(update={"decision": pol.decision.model_copy(update=decision)})
+    # validated (model_copy would not turn a number into a cap, nor check it)
+    settings = type(pol.decision).model_validate({**pol.decision.model_dump(), **decision})
+    return pol.model_copy(update={"decision": settings})
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from checker.authoring.lint import lint_files
 from checker.policy import load_policy
-from checker.policy.model import Policy
+from checker.policy.model import Decision, Policy
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/policy.schema.json"
@@ -97,15 +97,20 @@ def test_framework_safeguards_have_sign_off(name: str) -> None:
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 def test_extrapolation_caps_follow_the_calibration(path: Path) -> None:
-    """Every shipped policy uses the calibrated caps (benchmarks/results/calibration.md):
-    0.25 OOM past the largest evaluated budget and past the attempts drawn, stated in the
-    file (not left to the default) with the study cited beside it."""
+    """Every shipped policy uses the calibrated caps (benchmarks/results/calibration_e2e.md),
+    per bound: a curve 1 OOM past the largest evaluated budget to show a crossing, 0.5 to
+    rule one out; pass@k 2 OOM past the attempts drawn to show a crossing, 1 to rule one out.
+    Stated in the file (not left to the default) with the study cited beside it."""
     d = _load(path).decision
-    assert d.max_extrapolation_oom == 0.25
-    assert d.max_attempts_extrapolation_oom == 0.25
+    assert (d.max_extrapolation_oom.crossed, d.max_extrapolation_oom.not_crossed) == (1, 0.5)
+    a = d.max_attempts_extrapolation_oom
+    assert (a.crossed, a.not_crossed) == (2, 1)
+    assert d.max_extrapolation_oom == Decision().max_extrapolation_oom  # the defaults, too
+    assert a == Decision().max_attempts_extrapolation_oom
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))["decision"]
-    assert raw["max_extrapolation_oom"] == raw["max_attempts_extrapolation_oom"] == 0.25
-    assert "benchmarks/results/calibration.md" in path.read_text(encoding="utf-8")
+    assert raw["max_extrapolation_oom"] == {"crossed": 1, "not_crossed": 0.5}
+    assert raw["max_attempts_extrapolation_oom"] == {"crossed": 2, "not_crossed": 1}
+    assert "benchmarks/results/calibration_e2e.md" in path.read_text(encoding="utf-8")
 
 
 def _json_ready(value: object) -> object:
@@ -213,7 +218,8 @@ class TestReferencePolicy:
     def test_decision(self, policy: Policy) -> None:
         d = policy.decision
         assert d.repeated_sampling == "oracle"
-        assert d.max_extrapolation_oom == d.max_attempts_extrapolation_oom == 0.25
+        assert d.max_extrapolation_oom.not_crossed == 0.5
+        assert d.max_attempts_extrapolation_oom.not_crossed == 1
         assert d.price_fall_per_year == 10
         assert d.indeterminate_as == "crossed"
         assert policy.gate.crossed_without_safeguards == "block"

@@ -34,6 +34,7 @@ from checker.determination import FamilyUse
 from checker.engine.attempts import LazyAttempts
 from checker.engine.configs import Config
 from checker.engine.gather import EvalEvidence
+from checker.policy.model import ExtrapolationCap
 
 MIN_TOP_SUCCESSES = 10
 """Extrapolation may support ``not_crossed`` only when the top budget saw this many successes
@@ -96,7 +97,7 @@ def achievable(
     *,
     combine: Literal["any", "all", "mean"],
     alpha: float,
-    cap_oom: float,
+    cap: ExtrapolationCap,
     repeated_sampling: bool,
     cache: dict | None = None,
     missing: int = 0,
@@ -108,7 +109,7 @@ def achievable(
         x: The grid (log10 budget).
         combine: How several evals combine (see :func:`combine_curves`).
         alpha: One-sided level of each bound.
-        cap_oom: The extrapolation cap (OOM beyond the largest evaluated budget).
+        cap: How far beyond the largest evaluated budget a fitted curve may carry each bound.
         repeated_sampling: Whether best-of-k is credited.
         cache: Curve-family fits shared by thresholds on the same eval and axis.
         missing: How many of the threshold's evals have no usable evidence (see
@@ -122,7 +123,7 @@ def achievable(
             list(e.configs),
             x,
             alpha=alpha,
-            cap_oom=cap_oom,
+            cap=cap,
             repeated_sampling=repeated_sampling,
             label=e.eval,
             cache=cache,
@@ -221,7 +222,7 @@ def achievable_curve(
     x: np.ndarray,
     *,
     alpha: float,
-    cap_oom: float,
+    cap: ExtrapolationCap,
     repeated_sampling: bool,
     label: str,
     cache: dict | None = None,
@@ -315,7 +316,7 @@ def achievable_curve(
         (top_lo, top_hi),
         run_est[-1],
         alpha,
-        cap_oom,
+        cap,
         repeated_sampling,
         label,
         {} if cache is None else cache,
@@ -361,8 +362,10 @@ def _bound_repeated_sampling(
         reach = min(reach, fit.reach)
         if fit.ks.size == 0:
             continue
-        # Lower bound and estimate: the largest k whose dearest (point) cost fits.
-        i = np.searchsorted(fit.cost_high, budgets, side="right") - 1
+        # Lower bound and estimate: the largest k whose dearest (point) cost fits, the lower
+        # bound only among the k the model may carry it to.
+        nc, nn = fit.n_crossed, fit.n_not_crossed
+        i = np.searchsorted(fit.cost_high[:nc], budgets, side="right") - 1
         ok = i >= 0
         lo = np.where(ok, fit.lower[np.maximum(i, 0)], -np.inf)
         raised = ok & np.isfinite(lo) & ~(curve.lower >= lo)
@@ -374,16 +377,18 @@ def _bound_repeated_sampling(
         # Each replicate's modelled pass@k there (the model is fitted on the first replicates
         # only: the others are unknown where it applies, and the never-share skips them).
         r_fit = fit.replicates.shape[0]
-        rep = np.where(j >= 0, fit.replicates[:, np.maximum(j, 0)], np.nan)
+        jr = np.searchsorted(fit.cost_point[:nc], budgets, side="right") - 1
+        rep = np.where(jr >= 0, fit.replicates[:, np.maximum(jr, 0)], np.nan)
         curve.replicates[:r_fit] = np.fmax(curve.replicates[:r_fit], rep)
-        curve.replicates[r_fit:, j >= 0] = np.nan
-        # Upper bound: the next modelled k beyond the largest whose cheapest cost fits.
-        nxt = np.searchsorted(fit.cost_low, budgets, side="right")
-        live = (nxt >= 1) & (nxt < fit.ks.size)
-        up = np.where(live, fit.upper[np.minimum(nxt, fit.ks.size - 1)], -np.inf)
+        curve.replicates[r_fit:, jr >= 0] = np.nan
+        # Upper bound: the next modelled k beyond the largest whose cheapest cost fits, among
+        # the k the model may carry an upper bound to (past them: ``reach``).
+        nxt = np.searchsorted(fit.cost_low[:nn], budgets, side="right")
+        live = (nxt >= 1) & (nxt < nn)
+        up = np.where(live, fit.upper[np.clip(nxt, 0, max(nn - 1, 0))], -np.inf)
         rs_upper = np.maximum(rs_upper, up)
         # Distance in attempts of what the upper bound rests on, from the run's best-of-n.
-        dk = np.log10(fit.ks[np.minimum(nxt, fit.ks.size - 1)] / fit.n)
+        dk = np.log10(fit.ks[np.clip(nxt, 0, max(nn - 1, 0))] / fit.n)
         past = budgets > lazy.data_reach
         rs_oom = np.where(past, np.maximum(rs_oom, dk), rs_oom)
     # Inside the evidence P* is the larger of the evaluated and the modelled; beyond it, of the
@@ -442,13 +447,15 @@ def _extrapolate(
     top_bounds: tuple[float, float],
     top_est: float,
     alpha: float,
-    cap_oom: float,
+    cap: ExtrapolationCap,
     repeated_sampling: bool,
     label: str,
     cache: dict,
 ) -> None:
-    """Extend the curve beyond the evidence with the envelope of surviving families."""
-    if cap_oom <= 0:
+    """Extend the curve beyond the evidence with the envelope of surviving families: each
+    bound only as far as its own cap (lower bounds to ``cap.crossed``, upper bounds to
+    ``cap.not_crossed`` beyond each scaffold's largest evaluated budget)."""
+    if cap.reach <= 0:
         curve.notes.append("extrapolation cap is 0 OOM: nothing beyond the evidence")
         return
     by_scaffold: dict[str, list[Config]] = {}
@@ -475,9 +482,13 @@ def _extrapolate(
             continue
         trials = np.array([c.trials for c in group])
         succ = np.array([c.successes for c in group])
-        reps = np.stack([c.replicates for c in group], axis=1)
+        # Fitted on the raw paired replicates: the exact floor applies at evaluated budgets
+        # (top_lo, top_hi), not inside every fit (issue 12, measured in calibration_e2e).
+        reps = np.stack(
+            [c.replicates if c.raw is None else c.raw for c in group], axis=1
+        )
         boot_s, boot_n = reps * trials, np.broadcast_to(trials, reps.shape)
-        x_end = xs[-1] + cap_oom
+        x_end = xs[-1] + cap.reach
         xq = curve.x[beyond & (curve.x <= x_end + 1e-12)]
         if xq.size == 0:
             continue
@@ -504,9 +515,17 @@ def _extrapolate(
         med = np.nanmean([np.nanmedian(preds[f], axis=0) for f in env.families], axis=0)
         full = np.full(curve.x.size, np.nan)
         where = np.isin(curve.x, xq)
-        for store, values in ((lows, env.lower), (highs, env.upper), (ests, med)):
+        # Each bound stops at its own cap: the study found upper bounds failing first.
+        low_ok = curve.x <= xs[-1] + cap.crossed + 1e-12
+        up_ok = curve.x <= xs[-1] + cap.not_crossed + 1e-12
+        for store, values, ok in (
+            (lows, env.lower, low_ok),
+            (highs, env.upper, up_ok),
+            (ests, med, where),
+        ):
             arr = full.copy()
             arr[where] = values
+            arr[~ok] = np.nan
             store.append(arr)
         # Each replicate's extrapolated curve (the families' mean), for the share of
         # replicates that never reach T (it must count extrapolation, as the estimate does).
@@ -514,6 +533,7 @@ def _extrapolate(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             per_rep[:, where] = np.nanmean([preds[f] for f in env.families], axis=0)
+        per_rep[:, ~low_ok] = np.nan  # a crossing interval reads only what may show crossed
         rep_ext.append(per_rep)
         if succ[-1] < MIN_TOP_SUCCESSES:
             curve.upper_trusted_beyond = False
@@ -523,24 +543,32 @@ def _extrapolate(
             )
     if not lows:
         return
-    lo = np.nanmax(np.vstack(lows), axis=0)
-    hi = np.nanmax(np.vstack(highs), axis=0)
-    es = np.nanmax(np.vstack(ests), axis=0)
-    ext = beyond & np.isfinite(lo)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+        lo = np.nanmax(np.vstack(lows), axis=0)
+        hi = np.nanmax(np.vstack(highs), axis=0)
+        es = np.nanmax(np.vstack(ests), axis=0)
+    low_ext = beyond & np.isfinite(lo)
+    up_ext = beyond & np.isfinite(hi)
+    ext = beyond & np.isfinite(es)
     if repeated_sampling:
         # Beyond the evaluated budgets an actor could also sample a larger, unevaluated
         # configuration many times; no model here covers that combination, so the single-
         # attempt envelope may show a crossing but never rule one out.
         curve.upper_trusted_beyond = False
     # P* never falls: the extrapolated band starts from the best evaluated configuration.
-    raised = ext & (lo > curve.lower)
+    raised = low_ext & (lo > curve.lower)
     curve.lower_basis[raised] = "extrapolated"
-    curve.lower[ext] = np.maximum(lo[ext], top_lo)
-    curve.upper[ext] = np.maximum(hi[ext], top_hi) if curve.upper_trusted_beyond else np.nan
+    curve.lower[low_ext] = np.maximum(lo[low_ext], top_lo)
+    if curve.upper_trusted_beyond:
+        curve.upper[up_ext] = np.maximum(hi[up_ext], top_hi)
     curve.estimate[ext] = np.maximum(es[ext], top_est)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         reps_beyond = np.nanmax(np.stack(rep_ext), axis=0)
-    curve.replicates[:, ext] = np.fmax(curve.replicates[:, ext], reps_beyond[:, ext])
-    curve.basis[ext] = "extrapolated"
-    curve.oom[ext] = curve.x[ext] - curve.x_direct_max
+    curve.replicates[:, low_ext] = np.fmax(curve.replicates[:, low_ext], reps_beyond[:, low_ext])
+    # A point is extrapolated where a fitted curve carries either bound (without an upper
+    # bound it counts as covered only once the lower bound meets T: coverage.py).
+    used = low_ext | (up_ext & curve.upper_trusted_beyond)
+    curve.basis[used] = "extrapolated"
+    curve.oom[used] = curve.x[used] - curve.x_direct_max

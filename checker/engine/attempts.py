@@ -26,6 +26,7 @@ import numpy as np
 
 from checker.curves import envelope, fit_beta_binomial, fit_family, lack_of_fit_pvalue, pass_at_k
 from checker.determination import FamilyUse
+from checker.policy.model import ExtrapolationCap
 
 SCREEN_P = 0.01
 """Lack-of-fit p-value below which F4 or F5 is dropped for a run (STATISTICS.md 7.4)."""
@@ -62,7 +63,11 @@ class AttemptsExtrapolation:
     """log10(k / n): distance beyond the attempts drawn."""
     reach: float
     """Budget up to which this run's repeated sampling is bounded above (data or model):
-    the cheapest plausible spend of the largest modelled k."""
+    the cheapest plausible spend of the largest k the model may bound from above."""
+    n_crossed: int = 0
+    """How many of ``ks`` (the first ones) the model may carry a lower bound to."""
+    n_not_crossed: int = 0
+    """How many of ``ks`` (the first ones) the model may carry an upper bound to."""
     replicates: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     """(R', K) each fitted replicate's pass@k at ``ks``, the mean over families."""
     families: list[FamilyUse] = field(default_factory=list)
@@ -75,11 +80,11 @@ def extrapolate_attempts(
     cost: np.ndarray,
     weights: np.ndarray,
     *,
-    cap_oom: float,
+    cap: ExtrapolationCap,
     alpha: float,
     label: str,
 ) -> AttemptsExtrapolation:
-    """Model pass@k for ``n < k <= n * 10**cap_oom`` from one run's per-task counts.
+    """Model pass@k for ``n < k <= n * 10**cap.reach`` from one run's per-task counts.
 
     The model is the one the calibration study calibrated (benchmarks/calibration.py,
     generator 2): the envelope over F4, F5 (grid MLE with local refinement, in each of
@@ -95,7 +100,8 @@ def extrapolate_attempts(
         attempts: Per-task attempts, ``(T,)``.
         cost: Per-task mean cost of one attempt, ``(T,)``.
         weights: Bootstrap weights for these tasks, ``(R, T)``.
-        cap_oom: How far beyond the attempts drawn k may go (log10).
+        cap: How far beyond the attempts drawn (log10 k/n) the model may carry a lower bound
+            (``crossed``) and an upper bound (``not_crossed``).
         alpha: One-sided level.
         label: For the family notes.
 
@@ -120,14 +126,14 @@ def extrapolate_attempts(
         d_k=none,
         reach=data_reach,
     )
-    if n < 2 or cap_oom <= 0:
+    if n < 2 or cap.reach <= 0:
         note = "needs 2 or more attempts per task" if n < 2 else "attempts cap is 0 OOM"
         empty.families = [
             FamilyUse(curve=f"{label}/{run_id}", family=f, kept=False, note=note)
             for f in ("F4", "F5", "F2")
         ]
         return empty
-    k_max = int(np.floor(n * 10**cap_oom + 1e-9))
+    k_max = int(np.floor(n * 10**cap.reach + 1e-9))
     if k_max <= n:
         return empty
     every = k_grid(k_max)  # pass@i at i = 0, 1, ... (pass@0 = 0), then sparser: see k_grid
@@ -171,6 +177,12 @@ def extrapolate_attempts(
     )
     beyond = every > n
     ks = every[beyond].astype(np.int64)
+    d_k = np.log10(ks / n)
+    n_crossed = int(np.count_nonzero(d_k <= cap.crossed + 1e-9))
+    n_not_crossed = int(np.count_nonzero(d_k <= cap.not_crossed + 1e-9))
+    # Upper bounds stop at the cheapest plausible spend of the largest k they may rest on
+    # (without one, at what the run's own attempts cost).
+    reach = float(low[beyond][n_not_crossed - 1]) if n_not_crossed else data_reach
     notes = {
         "F2": f"pass@k to k = {k_max} ({np.log10(k_max / n):.2g} OOM beyond {n} attempts;"
         " exponentiated power law on the unbiased pass@k curve)"
@@ -190,8 +202,10 @@ def extrapolate_attempts(
         estimate=est[beyond],
         lower=env.lower[beyond],
         upper=env.upper[beyond],
-        d_k=np.log10(ks / n),
-        reach=float(low[-1]),
+        d_k=d_k,
+        reach=reach,
+        n_crossed=n_crossed,
+        n_not_crossed=n_not_crossed,
         replicates=np.mean([p[:, beyond] for p in preds.values()], axis=0),
         families=[
             FamilyUse(curve=f"{label}/{run_id}", family=f, kept=True, note=notes[f]) for f in preds
@@ -280,7 +294,7 @@ class LazyAttempts:
         attempts: Per task, the attempts drawn.
         cost: Per task, the mean spend of one attempt.
         weights: The eval's bootstrap weights over the run's tasks, (R, tasks).
-        cap_oom: How far beyond the attempts drawn (log10 k/n) pass@k may be modelled.
+        cap: How far beyond the attempts drawn (log10 k/n) the model may carry each bound.
         alpha: One-sided level of the bounds.
         label: The eval, for notes.
     """
@@ -293,7 +307,7 @@ class LazyAttempts:
         cost: np.ndarray,
         weights: np.ndarray,
         *,
-        cap_oom: float,
+        cap: ExtrapolationCap,
         alpha: float,
         label: str,
     ):
@@ -302,7 +316,7 @@ class LazyAttempts:
         self.attempts = attempts
         self.cost = cost
         self.weights = weights
-        self.cap_oom = cap_oom
+        self.cap = cap
         self.alpha = alpha
         self.label = label
         self.data_reach = float(cost.mean()) * _expected_attempts(
@@ -320,7 +334,7 @@ class LazyAttempts:
                 self.attempts,
                 self.cost,
                 self.weights,
-                cap_oom=self.cap_oom,
+                cap=self.cap,
                 alpha=self.alpha,
                 label=self.label,
             )

@@ -24,7 +24,7 @@ from checker.curves import (
 from checker.determination import PriceUse
 from checker.engine.attempts import LazyAttempts
 from checker.evidence.model import EvalRun, Evidence
-from checker.policy.model import Pricing
+from checker.policy.model import ExtrapolationCap, Pricing
 
 SUCCESS_CUTOFF = 0.5
 """A fractional score counts as a success for pass@k when it is at least this."""
@@ -77,6 +77,11 @@ class Config:
     ``replicates`` can be, by Monte Carlo noise in the widening draws)."""
     exact_upper: float = 1.0
     """The exact (Jeffreys) one-sided upper bound, likewise."""
+    raw: np.ndarray | None = None
+    """(R,) the cluster-bootstrap replicates before the Jeffreys widening (None for a summary:
+    it has no others). Curve families are fitted to these, paired across budgets: widening
+    each budget with independent draws adds noise the fits turn into width at every
+    extrapolated budget, where the exact floor belongs only at the evaluated ones."""
 
 
 def run_spend(
@@ -232,7 +237,7 @@ def configurations(
     axis: Axis,
     parallel: bool,
     cache: dict | None = None,
-    attempts_cap_oom: float = 0.0,
+    attempts_cap: ExtrapolationCap | None = None,
     extrapolations: list[LazyAttempts] | None = None,
 ) -> list[Config]:
     """Every configuration of one eval's runs, with replicates from one shared weight matrix.
@@ -248,8 +253,8 @@ def configurations(
         axis: The budget axis (k parallel attempts cost the time of one on ``seconds``).
         parallel: Whether repeated attempts run in parallel on the seconds axis.
         cache: Shared across thresholds: the weights of a stream are drawn once.
-        attempts_cap_oom: With repeated sampling, model pass@k up to this many OOM beyond the
-            attempts drawn (F4/F5).
+        attempts_cap: With repeated sampling, how far beyond the attempts drawn (log10 k/n)
+            pass@k may be modelled for each bound (None: not at all).
         extrapolations: When a list is given and repeated sampling is credited, one
             :class:`~checker.engine.attempts.LazyAttempts` per attempt-level run is appended
             to it.
@@ -293,7 +298,8 @@ def configurations(
                 costs = np.nanmean(expected_sequential_cost(r.n, r.successes, ks, r.cost), axis=0)
             columns += [(int(k), float(costs[j]), pk[:, j]) for j, k in enumerate(ks) if k > 1]
         if repeated_sampling and extrapolations is not None:
-            fit_key = ("attempts", key, r.run.id, replicates, attempts_cap_oom, alpha)
+            cap = attempts_cap or ExtrapolationCap(crossed=0, not_crossed=0)
+            fit_key = ("attempts", key, r.run.id, replicates, cap, alpha)
             if cache is not None and fit_key in cache:
                 extrapolations.append(cache[fit_key])
             else:
@@ -303,7 +309,7 @@ def configurations(
                     r.n,
                     r.cost,
                     w,
-                    cap_oom=attempts_cap_oom,
+                    cap=cap,
                     alpha=alpha,
                     label=key.split("/")[1],
                 )
@@ -335,9 +341,9 @@ def _config(
     estimate = float(per_task.mean())
     n_tasks = len(per_task)
     successes = float(per_task.sum())
-    reps = np.where(np.isnan(reps), estimate, reps)
+    raw = np.where(np.isnan(reps), estimate, reps)
     reps = widen_with_jeffreys(
-        reps, successes, n_tasks, stream(seed, "jeffreys", r.run.id, k), alpha
+        raw, successes, n_tasks, stream(seed, "jeffreys", r.run.id, k), alpha
     )
     lo, hi = jeffreys_bounds(successes, float(n_tasks), alpha)
     return Config(
@@ -352,6 +358,7 @@ def _config(
         trials=float(n_tasks),
         exact_lower=lo,
         exact_upper=hi,
+        raw=raw,
     )
 
 

@@ -194,8 +194,8 @@ def _uncovered(
             f"{share_text} is uncovered{start}: repeated sampling is credited, and beyond "
             f"{format_budget(rs_reach, axis)} per task an actor could sample the "
             "cheapest evaluated configuration more often than its attempts (or the "
-            f"pass@k model within {d.max_attempts_extrapolation_oom:g} OOM of "
-            "them) cover"
+            f"pass@k model, which may rule out within "
+            f"{d.max_attempts_extrapolation_oom.not_crossed:g} OOM of them) cover"
         )
     else:
         code = "extrapolation-cap" if coverage.extrapolation_max else "range-uncovered"
@@ -204,7 +204,7 @@ def _uncovered(
             f"{format_budget(coverage.evidence_max or 0, axis)}"
             + (
                 f", extrapolation {format_budget(coverage.extrapolation_max, axis)}"
-                f" (cap {d.max_extrapolation_oom:g} OOM)"
+                f" (cap for ruling out {d.max_extrapolation_oom.not_crossed:g} OOM)"
                 if coverage.extrapolation_max
                 else ""
             )

@@ -12,6 +12,7 @@ import numpy as np
 
 from checker.determination import (
     ActorRef,
+    CapSettings,
     DecisionSettings,
     Determination,
     InputFile,
@@ -268,8 +269,10 @@ def evaluate(
         model_name=model_info.name if model_info else None,
         confidence=d.confidence,
         settings=DecisionSettings(
-            max_extrapolation_oom=d.max_extrapolation_oom,
-            max_attempts_extrapolation_oom=d.max_attempts_extrapolation_oom,
+            max_extrapolation_oom=CapSettings(**d.max_extrapolation_oom.model_dump()),
+            max_attempts_extrapolation_oom=CapSettings(
+                **d.max_attempts_extrapolation_oom.model_dump()
+            ),
             bootstrap_replicates=d.bootstrap_replicates,
             repeated_sampling=d.repeated_sampling,
             parallel_attempts=d.parallel_attempts,

@@ -231,7 +231,7 @@ def _configurations(
         axis=axis,
         parallel=d.parallel_attempts,
         cache=cache,
-        attempts_cap_oom=d.max_attempts_extrapolation_oom,
+        attempts_cap=d.max_attempts_extrapolation_oom,
         extrapolations=attempts,
     )
     return EvalEvidence(

@@ -47,13 +47,13 @@ def determine(
     d = policy.decision
     lo, hi = policy.assessed_range(t)
     gathered = gather(policy, t, evidence, model, seed=seed, cache=cache)
-    grid = make_grid(t, lo, hi, gathered.budgets, cap_oom=d.max_extrapolation_oom)
+    grid = make_grid(t, lo, hi, gathered.budgets, cap_oom=d.max_extrapolation_oom.reach)
     curves = achievable(
         gathered.evals,
         grid.x,
         combine=t.combine,
         alpha=1.0 - d.confidence,
-        cap_oom=d.max_extrapolation_oom,
+        cap=d.max_extrapolation_oom,
         repeated_sampling=gathered.repeated_sampling,
         cache=cache,
         missing=len(gathered.missing),

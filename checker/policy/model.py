@@ -8,6 +8,7 @@ each field's docstring; budgets are always *per task*.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -28,6 +29,27 @@ def _or_number(schema: JsonDict) -> None:
     alternatives: list[JsonValue] = [dict(schema), {"type": "number"}]
     schema.clear()
     schema.update(anyOf=alternatives, **described)
+
+
+def _cap_or_number(not_crossed_max: float) -> Callable[[JsonDict], None]:
+    """JSON Schema hook for an extrapolation cap: ``{crossed, not_crossed}`` or one number for
+    both, with ``not_crossed`` (and so the one number) at most ``not_crossed_max``, so that an
+    editor flags what the model refuses."""
+
+    def hook(schema: JsonDict) -> None:
+        described = {k: schema.pop(k) for k in ("description", "title", "default") if k in schema}
+        ref = dict(schema)
+        if not_crossed_max < 6:
+            limit: JsonDict = {"properties": {"not_crossed": {"maximum": not_crossed_max}}}
+            ref = {"allOf": [ref, limit]}
+        alternatives: list[JsonValue] = [
+            ref,
+            {"type": "number", "minimum": 0, "maximum": not_crossed_max},
+        ]
+        schema.clear()
+        schema.update(anyOf=alternatives, **described)
+
+    return hook
 
 
 class SourceCitation(Strict):
@@ -335,21 +357,68 @@ def check_options(*, seed: object, replicates: object) -> None:
         )
 
 
+CALIBRATED_ATTEMPTS_NOT_CROSSED = 1.0
+"""The farthest (log10 k/n) the pass@k model may carry an upper bound: the end-to-end study
+ruled late take-offs out wrongly at 2 OOM (``benchmarks/results/calibration_e2e.md``)."""
+DEFAULT_BUDGET_CAP = (1.0, 0.5)
+"""Default (crossed, not_crossed) cap beyond the largest evaluated budget, OOM."""
+DEFAULT_ATTEMPTS_CAP = (2.0, 1.0)
+"""Default (crossed, not_crossed) cap beyond the attempts drawn, log10 k/n."""
+
+
+class ExtrapolationCap(Strict):
+    """How far a model may carry each bound beyond the evidence (orders of magnitude).
+
+    Lower bounds show a crossing, upper bounds rule one out; the calibration study found them
+    failing at different distances, so each has its own cap. One number sets both.
+    """
+
+    crossed: float = Field(ge=0, le=6)
+    """How far a modelled lower bound may count towards ``crossed``."""
+    not_crossed: float = Field(ge=0, le=6)
+    """How far a modelled upper bound may count towards ``not_crossed``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_number_for_both(cls, data: object) -> object:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"crossed": data, "not_crossed": data}
+        return data
+
+    @property
+    def reach(self) -> float:
+        """The farther of the two: how far a model is fitted at all."""
+        return max(self.crossed, self.not_crossed)
+
+
 class Decision(Strict):
     """How evidence becomes a determination."""
 
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
     """One-sided confidence level of each bound (0.95: 5% and 95% bounds)."""
-    max_extrapolation_oom: float = Field(default=0.25, ge=0, le=6, allow_inf_nan=False)
-    """How far beyond the largest evaluated budget (orders of magnitude) a curve may be
-    extrapolated. The default, 0.25, is the largest cap at which every one-sided 95% bound kept
-    at least 0.93 coverage in every scenario of the calibration study
-    (``benchmarks/results/calibration.md``); with the protocol held fixed the envelope held to
-    2 OOM, so a larger cap is a statement that the protocol does not change with budget."""
-    max_attempts_extrapolation_oom: float = Field(default=0.25, ge=0, le=6, allow_inf_nan=False)
-    """How far beyond the attempts drawn per task (log10 k/n) pass@k may be extrapolated. The
-    default, 0.25, is where the calibration study's logit-normal case (many tasks at 0/n that
-    are not impossible) still kept 0.93 coverage; Beta and zero-inflated truths held to 2."""
+    max_extrapolation_oom: ExtrapolationCap = Field(
+        default_factory=lambda: ExtrapolationCap(
+            crossed=DEFAULT_BUDGET_CAP[0], not_crossed=DEFAULT_BUDGET_CAP[1]
+        ),
+        json_schema_extra=_cap_or_number(6),
+    )
+    """How far beyond the largest evaluated budget (orders of magnitude) a fitted curve may
+    carry a bound: ``{crossed: 1, not_crossed: 0.5}``, or one number for both. The defaults
+    come from the end-to-end calibration study (``benchmarks/results/calibration_e2e.md``):
+    no scenario decided wrongly at any cap up to 6 OOM; ruling out keeps half the distance,
+    because the scenarios the study did not simulate fail on that side first."""
+    max_attempts_extrapolation_oom: ExtrapolationCap = Field(
+        default_factory=lambda: ExtrapolationCap(
+            crossed=DEFAULT_ATTEMPTS_CAP[0], not_crossed=DEFAULT_ATTEMPTS_CAP[1]
+        ),
+        json_schema_extra=_cap_or_number(CALIBRATED_ATTEMPTS_NOT_CROSSED),
+    )
+    """How far beyond the attempts drawn per task (log10 k/n) the pass@k model may carry a
+    bound, for showing a crossing and for ruling one out: ``{crossed: 2, not_crossed: 1}``, or
+    one number for both. Ruling out accepts at most 1 OOM
+    (:data:`CALIBRATED_ATTEMPTS_NOT_CROSSED`): beyond it the study's late take-off scenario
+    was ruled out wrongly (``benchmarks/results/calibration_e2e.md``), while lower bounds held
+    to 6 OOM in every scenario."""
     repeated_sampling: Literal["none", "oracle", "majority"] = "oracle"
     """Credit for repeated sampling on verifiable thresholds: none, best-of-k with an oracle
     verifier (pass@k), or majority vote (needs answers the evidence may lack)."""
@@ -367,6 +436,20 @@ class Decision(Strict):
     """Bootstrap replicates (50 to 100,000). Fewer than 300, the count at which the
     calibration study checked the bounds, make a preview: the determination says so in its
     warnings."""
+
+    @field_validator("max_attempts_extrapolation_oom")
+    @classmethod
+    def _rule_out_within_calibration(cls, v: ExtrapolationCap) -> ExtrapolationCap:
+        if v.not_crossed > CALIBRATED_ATTEMPTS_NOT_CROSSED:
+            raise ValueError(
+                f"ruling out by modelled repeated sampling is calibrated to "
+                f"{CALIBRATED_ATTEMPTS_NOT_CROSSED:g} OOM beyond the attempts drawn, not "
+                f"{v.not_crossed:g} (benchmarks/results/calibration_e2e.md: beyond it, late "
+                "take-offs are ruled out wrongly); to credit sampling further for showing a "
+                f"crossing write {{crossed: {v.crossed:g}, not_crossed: "
+                f"{min(v.not_crossed, CALIBRATED_ATTEMPTS_NOT_CROSSED):g}}}"
+            )
+        return v
 
 
 class Waiver(Strict):

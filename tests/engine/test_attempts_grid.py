@@ -15,6 +15,7 @@ from checker.engine.attempts import (
     extrapolate_attempts,
     k_grid,
 )
+from checker.policy.model import ExtrapolationCap
 
 
 def test_grid_is_dense_then_sparse_and_ends_at_k_max() -> None:
@@ -56,7 +57,7 @@ def test_the_largest_cap_costs_megabytes() -> None:
         attempts,
         np.full(tasks, 100.0),
         weights,
-        cap_oom=6.0,
+        cap=ExtrapolationCap(crossed=6.0, not_crossed=1.0),
         alpha=0.05,
         label="e",
     )

@@ -138,8 +138,14 @@ def test_not_crossed_by_extrapolation_within_the_cap():
     assert r.coverage.uncovered == 0.0
     assert abs(r.coverage.direct - 2 / 3) < 0.02 and abs(r.coverage.extrapolated - 1 / 3) < 0.02
     assert max(r.curve.extrapolation_oom) == pytest.approx(1.0, abs=0.05)
-    # The default cap (0.25 OOM, from the calibration study) leaves most of that OOM uncovered.
-    short = decide(make_policy({"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.6}), ev)
+    # A cap of 0.25 OOM leaves most of that OOM uncovered.
+    short = decide(
+        make_policy(
+            {"assessed_range": {"min": 0.1, "max": 100.0}, "function": 0.6},
+            max_extrapolation_oom=0.25,
+        ),
+        ev,
+    )
     assert short.state == "indeterminate"
     assert "extrapolation-cap" in [x.code for x in short.reasons]
 
@@ -150,7 +156,7 @@ def test_crossed_only_by_modelled_sampling_beyond_the_attempts_drawn():
     # by ~0.81 (F2, a power law in k, is the cautious one), from the dearest plausible cost of
     # 7 attempts on (~$3.5 per task).
     ev = make_evidence([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
-    policy = make_policy({"verifiable": True, "function": 0.8})
+    policy = make_policy({"verifiable": True, "function": 0.8}, max_attempts_extrapolation_oom=0.25)
     r = decide(policy, ev)
     assert r.state == "crossed"
     assert r.basis == "extrapolated"

@@ -73,7 +73,7 @@ def test_d1_d3_d5_modelled_sampling_is_extrapolated_bounded_and_never_too_low():
     assert abs(passk[99] - 0.976) < 1e-3 and abs(cost[99] - 16.87) < 0.01
     policy = make_policy(
         {"verifiable": True, "function": 0.99, "assessed_range": {"min": 1.0, "max": 200.0}},
-        max_attempts_extrapolation_oom=2,
+        max_attempts_extrapolation_oom={"crossed": 2, "not_crossed": 1},
     )
     r = decide(policy, ev)
     c = r.curve
@@ -104,21 +104,25 @@ def test_d1_d3_d5_modelled_sampling_is_extrapolated_bounded_and_never_too_low():
 def test_d5_cost_bounds_bracket_the_true_cost_of_best_of_k():
     from checker.curves import replicate_weights
     from checker.engine.attempts import extrapolate_attempts
+    from checker.policy.model import ExtrapolationCap
 
     ev, _k, _passk, cost = _two_kinds_of_task()
     t = ev.attempts
     tasks = np.asarray(t.task_ids)[t.task]
     succ = np.array([t.score[tasks == f"task-{i}"].sum() for i in range(56)])
     w = replicate_weights(56, 200, np.random.default_rng(0))
+    cap = ExtrapolationCap(crossed=2, not_crossed=1)
     fit = extrapolate_attempts(
-        "r1", succ, np.full(56, 5.0), np.ones(56), w, cap_oom=2, alpha=0.05, label="e"
+        "r1", succ, np.full(56, 5.0), np.ones(56), w, cap=cap, alpha=0.05, label="e"
     )
     assert fit.ks[0] == 6 and fit.ks[-1] == 500  # every k from n + 1 to n * 10**2
+    # lower bounds may use every k to 500, upper bounds those to 50 (k = 6..50: 45 of them)
+    assert fit.n_crossed == 495 and fit.n_not_crossed == 45
     true_cost = cost[fit.ks.astype(int) - 1]
     assert np.all(fit.cost_low <= true_cost + 1e-9)  # upper bounds read k as affordable early
     assert np.all(fit.cost_low <= fit.cost_point) and np.all(fit.cost_point <= fit.cost_high)
     assert np.all(fit.cost_high <= 5.0 * fit.ks / 5.0)  # never more than k attempts
-    assert fit.reach == fit.cost_low[-1]
+    assert fit.reach == fit.cost_low[44]  # upper bounds stop where k = 50 may first be afforded
 
 
 def test_d6_never_fraction_counts_the_extrapolated_curve():
@@ -177,7 +181,9 @@ def test_d6_extrapolation_max_is_never_below_the_evidence():
 
 def test_d6_extrapolation_oom_is_zero_where_evaluated_configurations_decide():
     ev4 = ev([{"id": "r1", "budget": 1.0, "p": 0.3, "tasks": 300, "attempts": 4}])
-    r = decide(make_policy({"verifiable": True, "function": 0.8}), ev4)
+    r = decide(
+        make_policy({"verifiable": True, "function": 0.8}, max_attempts_extrapolation_oom=0.25), ev4
+    )
     c = r.curve
     for basis, oom in zip(c.basis, c.extrapolation_oom, strict=True):
         if basis in ("direct", "repeated_sampling", "below_evidence"):
