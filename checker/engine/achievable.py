@@ -484,9 +484,7 @@ def _extrapolate(
         succ = np.array([c.successes for c in group])
         # Fitted on the raw paired replicates: the exact floor applies at evaluated budgets
         # (top_lo, top_hi), not inside every fit (issue 12, measured in calibration_e2e).
-        reps = np.stack(
-            [c.replicates if c.raw is None else c.raw for c in group], axis=1
-        )
+        reps = np.stack([c.replicates if c.raw is None else c.raw for c in group], axis=1)
         boot_s, boot_n = reps * trials, np.broadcast_to(trials, reps.shape)
         x_end = xs[-1] + cap.reach
         xq = curve.x[beyond & (curve.x <= x_end + 1e-12)]
