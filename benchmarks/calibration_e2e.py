@@ -83,7 +83,6 @@ sys.path.insert(0, str(ROOT))
 
 import checker  # noqa: E402
 from checker.policy.model import (  # noqa: E402
-    CALIBRATED_ATTEMPTS_NOT_CROSSED,
     Decision,
     ExtrapolationCap,
     Policy,
@@ -199,6 +198,15 @@ SCENARIOS: list[Scenario] = [
         w=0.4,
         pi0=0.3,
         note="30% impossible, the rest logit-normal",
+    ),
+    Scenario(
+        "impossible half",
+        mu=4.94,
+        sd_theta=0.05,
+        w=0.4,
+        pi0=0.5,
+        note="half the tasks impossible, the rest alike (p ~ 0.25 at the top budget): a few "
+        "attempts cannot tell an impossible task from a hard one",
     ),
     Scenario(
         "issue12-repro",
@@ -367,7 +375,23 @@ def cap_label(c: Cap) -> str:
 
 
 def setting_label(s: Setting) -> str:
-    return f"{cap_label(s[0])} / {cap_label(s[1])}"
+    return f"{cap_label(s[0])} / {cap_label(s[1])}" + (" (refused)" if refused(s) else "")
+
+
+def parse_settings(text: str) -> list[Setting]:
+    """``"1:0.5/0.5:1,0.25/0.25"`` -> settings (budget / attempts, each ``c`` or ``c:n``)."""
+
+    def cap(part: str) -> Cap:
+        if ":" in part:
+            cr, nc = part.split(":")
+            return (float(cr), float(nc))
+        return float(part)
+
+    out: list[Setting] = []
+    for item in text.split(","):
+        b, a = item.strip().split("/")
+        out.append((cap(b), cap(a)))
+    return out
 
 
 def cap_bounds() -> dict[str, tuple[float, float, tuple[float, float]]]:
@@ -388,8 +412,8 @@ def cap_settings(grid: tuple[float, ...], *, with_bound: bool = True) -> list[Se
     """The cap settings to sweep, the defaults first: the budget cap over ``grid`` (one number
     for both bounds, clipped to the bounds the policy format accepts, plus its upper bound
     when ``with_bound``) with the attempts cap at its default; then the attempts cap over the
-    grid, one number up to the calibrated ruling-out cap and, beyond it, for showing crossed
-    only (``(c, CALIBRATED_ATTEMPTS_NOT_CROSSED)``), with the budget cap at its default."""
+    grid (one number; values the format refuses are measured all the same, to show why), with
+    the budget cap at its default."""
     b = cap_bounds()
     (b_lo, b_hi, b_def), (a_lo, a_hi, a_def) = (
         b["max_extrapolation_oom"],
@@ -401,11 +425,10 @@ def cap_settings(grid: tuple[float, ...], *, with_bound: bool = True) -> list[Se
     for c in sorted({min(max(v, b_lo), b_hi) for v in grid} | ({b_hi} if with_bound else set())):
         if (c, a_def) not in out:
             out.append((c, a_def))
-    top = CALIBRATED_ATTEMPTS_NOT_CROSSED
     for c in sorted({min(max(v, a_lo), a_hi) for v in grid} | ({a_hi} if with_bound else set())):
-        s: Setting = (b_def, c if c <= top else (c, top))
+        s: Setting = (b_def, c)
         if both(s[1]) != both(a_def) and s not in out:
-            out.append(s)
+            out.append(s)  # beyond the calibrated limits too: the rows say "(refused)"
     return out
 
 
@@ -415,6 +438,33 @@ def _cap_value(c: Cap) -> float | dict[str, float]:
 
 
 def make_policy(specs: list[Spec], cap: Setting, confidence: float, reps: int) -> Policy:
+    """A policy posing ``specs`` at caps ``cap``. Caps the format refuses are set after
+    validation, so that the study can show why it refuses them."""
+    policy = _validated_policy(specs, (PREVIOUS_DEFAULTS[0], 0.0), confidence, reps)
+    d = policy.decision.model_copy(
+        update={
+            "max_extrapolation_oom": ExtrapolationCap.model_validate(_cap_value(cap[0])),
+            "max_attempts_extrapolation_oom": ExtrapolationCap.model_validate(_cap_value(cap[1])),
+        }
+    )
+    return policy.model_copy(update={"decision": d})
+
+
+def refused(cap: Setting) -> bool:
+    """Whether the policy format refuses these caps."""
+    try:
+        Decision.model_validate(
+            {
+                "max_extrapolation_oom": _cap_value(cap[0]),
+                "max_attempts_extrapolation_oom": _cap_value(cap[1]),
+            }
+        )
+    except ValueError:
+        return True
+    return False
+
+
+def _validated_policy(specs: list[Spec], cap: Setting, confidence: float, reps: int) -> Policy:
     return Policy.model_validate(
         {
             "metadata": {
@@ -954,6 +1004,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scenarios", default="", help="comma-separated names (default: all)")
     ap.add_argument("--confidence", default="0.9,0.95")
     ap.add_argument("--caps", default="", help="cap grid, e.g. 0,0.25,1,2 (bound always added)")
+    ap.add_argument(
+        "--settings",
+        default="",
+        help="explicit cap settings instead of the grid, budget/attempts, each c or "
+        "crossed:not_crossed, comma-separated (put the defaults first), e.g. "
+        "'1:0.5/0.5:1,0.25/0.25,6/0.5:1,1:0.5/1'",
+    )
     ap.add_argument("--out", default=str(RESULTS / "calibration_e2e.md"))
     ap.add_argument(
         "--before",
@@ -974,7 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     reps = a.reps if a.reps is not None else (2 if a.quick else 40)
     confidences = tuple(float(v) for v in a.confidence.split(","))
-    caps = cap_settings(grid, with_bound=not a.quick)
+    caps = parse_settings(a.settings) if a.settings else cap_settings(grid, with_bound=not a.quick)
     cells, _, elapsed = run(
         scenarios=scen,
         reps=reps,

@@ -158,7 +158,8 @@ class Coverage(Out):
     evidence_max: float | None = None
     """Largest evaluated spend, repeated sampling included."""
     extrapolation_max: float | None = None
-    """Largest budget reached by allowed extrapolation."""
+    """Largest budget to which a fitted curve or modelled sampling carries both bounds (within
+    the caps for ruling out): past it nothing can be ruled out."""
     horizon_required_minutes: float | None = None
     """The task horizon the threshold names."""
     horizon_evaluated_minutes: float | None = None
@@ -237,6 +238,9 @@ class ThresholdResult(Out):
     """What established the state: direct evidence, repeated sampling or extrapolation."""
     reasons: list[Reason]
     """Why indeterminate, and caveats."""
+    would_decide: str | None = None
+    """For an indeterminate: the one piece of evidence that would most likely decide it,
+    computed from the evidence and the policy's caps (None when decided)."""
     crossing_budget: CrossingBudget
     """Where the estimate meets T."""
     headroom_oom: float | None

@@ -51,9 +51,14 @@ def test_caps_come_from_the_policy_format(harness):
     settings = harness.cap_settings((1.0,))
     assert settings[0] == (b_def, a_def)  # the defaults first
     assert (6.0, a_def) in settings  # the budget cap's bound is swept
-    # beyond the calibrated ruling-out cap, the attempts cap is swept for showing crossed only
-    assert (b_def, (6.0, harness.CALIBRATED_ATTEMPTS_NOT_CROSSED)) in settings
-    assert harness.setting_label((b_def, (6.0, 1.0))) == "1:0.5 / 6:1"
+    # caps the format refuses are measured all the same, and labelled so
+    assert (b_def, 6.0) in settings
+    assert harness.setting_label((b_def, 6.0)) == "1:0.5 / 6 (refused)"
+    assert harness.setting_label((b_def, (0.5, 1.0))) == "1:0.5 / 0.5:1"
+    assert harness.parse_settings("1:0.5/0.5:1, 0.25/0.25") == [
+        ((1.0, 0.5), (0.5, 1.0)),
+        (0.25, 0.25),
+    ]
 
 
 def test_truth_is_monotone_and_best_of_k_dominates(harness):

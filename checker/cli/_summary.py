@@ -50,6 +50,8 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
     for t in det.thresholds:
         for r in t.reasons:
             console.print(f"  {t.id}: {r.message}", highlight=False)
+        if t.would_decide:
+            console.print(f"  {t.id}: would decide it: {t.would_decide}", highlight=False)
     g = det.gate
     console.print(f"gate: [{_GATE_STYLE[g.result]}]{g.result}[/]")
     for u in g.unmet:

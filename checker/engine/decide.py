@@ -298,7 +298,9 @@ def _coverage(
     """The published coverage: shares of the range, the evidence's reach, the task horizon."""
     budgets = gathered.budgets
     top = np.log10(max(budgets)) if budgets else np.inf
-    beyond = (curve.basis == "extrapolated") & (grid.x > top + 1e-12)
+    # Two-sided: where a fitted curve carries the upper bound too (the lower bound may reach
+    # farther, to the cap for showing crossed, but covers nothing until it meets T).
+    beyond = (curve.basis == "extrapolated") & np.isfinite(curve.upper) & (grid.x > top + 1e-12)
     horizon = gathered.horizon_minutes
     return Coverage(
         range_min=grid.lo,

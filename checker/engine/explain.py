@@ -55,6 +55,7 @@ def explain(
     decision: Decision,
     *,
     waived_by: str | None,
+    would_decide: str | None = None,
 ) -> ThresholdResult:
     """The published result of a decided threshold, with its explain trace.
 
@@ -66,6 +67,8 @@ def explain(
         curves: The achievable curves on the grid.
         decision: The decision.
         waived_by: The active waiver of the threshold, if any.
+        would_decide: For an indeterminate, what would decide it
+            (:func:`checker.engine.would_decide.would_decide`).
 
     Returns:
         The threshold's result.
@@ -87,6 +90,7 @@ def explain(
         state=decision.state,
         basis=decision.basis,
         reasons=list(decision.reasons),
+        would_decide=would_decide,
         crossing_budget=crossing,
         headroom_oom=sig(headroom.oom, 4),
         headroom_is_lower_bound=headroom.lower_bound,
@@ -103,7 +107,7 @@ def explain(
         families=[f for c in curves.evals for f in c.families],
         affordability=_affordability(policy, t, decision, crossing, grid.hi, headroom),
         waived_by=waived_by,
-        explain=_trace(policy, t, gathered, grid, curves, decision, headroom),
+        explain=_trace(policy, t, gathered, grid, curves, decision, headroom, would_decide),
     )
 
 
@@ -115,9 +119,10 @@ def _trace(
     curves: Achievable,
     decision: Decision,
     headroom: Headroom,
+    would_decide: str | None,
 ) -> list[ExplainStep]:
     """Every step in order: the range, each eval's evidence and extrapolation, the decision,
-    the headroom."""
+    the headroom, what would decide an indeterminate."""
     axis = Axis(t.axis)
     steps = [
         ExplainStep(
@@ -143,6 +148,8 @@ def _trace(
                 f"{headroom.oom:.2f} OOM beyond the range",
             )
         )
+    if would_decide:
+        steps.append(ExplainStep(step="would decide", detail=would_decide))
     return steps
 
 

@@ -15,6 +15,7 @@ from checker.engine.decide import decide
 from checker.engine.explain import explain
 from checker.engine.gather import gather
 from checker.engine.grid import make_grid
+from checker.engine.would_decide import would_decide
 from checker.evidence.model import Evidence
 from checker.policy.model import Policy, Threshold
 
@@ -59,5 +60,14 @@ def determine(
         missing=len(gathered.missing),
     )
     decision = decide(policy, t, gathered, grid, curves)
-    result = explain(policy, t, gathered, grid, curves, decision, waived_by=waived_by)
+    result = explain(
+        policy,
+        t,
+        gathered,
+        grid,
+        curves,
+        decision,
+        waived_by=waived_by,
+        would_decide=would_decide(policy, t, gathered, grid, curves, decision, model=model),
+    )
     return result, list(gathered.prices)

@@ -31,20 +31,27 @@ def _or_number(schema: JsonDict) -> None:
     schema.update(anyOf=alternatives, **described)
 
 
-def _cap_or_number(not_crossed_max: float) -> Callable[[JsonDict], None]:
+def _cap_or_number(
+    not_crossed_max: float, *, crossed_max: float = 6.0
+) -> Callable[[JsonDict], None]:
     """JSON Schema hook for an extrapolation cap: ``{crossed, not_crossed}`` or one number for
-    both, with ``not_crossed`` (and so the one number) at most ``not_crossed_max``, so that an
-    editor flags what the model refuses."""
+    both, each part (and so the one number) within its maximum, so that an editor flags what
+    the model refuses."""
 
     def hook(schema: JsonDict) -> None:
         described = {k: schema.pop(k) for k in ("description", "title", "default") if k in schema}
         ref = dict(schema)
-        if not_crossed_max < 6:
-            limit: JsonDict = {"properties": {"not_crossed": {"maximum": not_crossed_max}}}
+        if max(not_crossed_max, crossed_max) < 6:
+            limit: JsonDict = {
+                "properties": {
+                    "crossed": {"maximum": crossed_max},
+                    "not_crossed": {"maximum": not_crossed_max},
+                }
+            }
             ref = {"allOf": [ref, limit]}
         alternatives: list[JsonValue] = [
             ref,
-            {"type": "number", "minimum": 0, "maximum": not_crossed_max},
+            {"type": "number", "minimum": 0, "maximum": min(crossed_max, not_crossed_max)},
         ]
         schema.clear()
         schema.update(anyOf=alternatives, **described)
@@ -360,10 +367,15 @@ def check_options(*, seed: object, replicates: object) -> None:
 CALIBRATED_ATTEMPTS_NOT_CROSSED = 1.0
 """The farthest (log10 k/n) the pass@k model may carry an upper bound: the end-to-end study
 ruled late take-offs out wrongly at 2 OOM (``benchmarks/results/calibration_e2e.md``)."""
+CALIBRATED_ATTEMPTS_CROSSED = 0.5
+"""The farthest (log10 k/n) the pass@k model may carry a lower bound: with half the tasks
+impossible and the rest alike, a few attempts per task cannot tell an impossible task from a
+hard one, and at 1 OOM the study showed crossings that were not there."""
 DEFAULT_BUDGET_CAP = (1.0, 0.5)
 """Default (crossed, not_crossed) cap beyond the largest evaluated budget, OOM."""
-DEFAULT_ATTEMPTS_CAP = (2.0, 1.0)
-"""Default (crossed, not_crossed) cap beyond the attempts drawn, log10 k/n."""
+DEFAULT_ATTEMPTS_CAP = (CALIBRATED_ATTEMPTS_CROSSED, CALIBRATED_ATTEMPTS_NOT_CROSSED)
+"""Default (crossed, not_crossed) cap beyond the attempts drawn, log10 k/n: the calibrated
+limits themselves."""
 
 
 class ExtrapolationCap(Strict):
@@ -411,14 +423,16 @@ class Decision(Strict):
         default_factory=lambda: ExtrapolationCap(
             crossed=DEFAULT_ATTEMPTS_CAP[0], not_crossed=DEFAULT_ATTEMPTS_CAP[1]
         ),
-        json_schema_extra=_cap_or_number(CALIBRATED_ATTEMPTS_NOT_CROSSED),
+        json_schema_extra=_cap_or_number(
+            CALIBRATED_ATTEMPTS_NOT_CROSSED, crossed_max=CALIBRATED_ATTEMPTS_CROSSED
+        ),
     )
     """How far beyond the attempts drawn per task (log10 k/n) the pass@k model may carry a
-    bound, for showing a crossing and for ruling one out: ``{crossed: 2, not_crossed: 1}``, or
-    one number for both. Ruling out accepts at most 1 OOM
-    (:data:`CALIBRATED_ATTEMPTS_NOT_CROSSED`): beyond it the study's late take-off scenario
-    was ruled out wrongly (``benchmarks/results/calibration_e2e.md``), while lower bounds held
-    to 6 OOM in every scenario."""
+    bound, for showing a crossing and for ruling one out: ``{crossed: 0.5, not_crossed: 1}``,
+    or one number for both. These are the calibrated limits and the format accepts no more
+    (``benchmarks/results/calibration_e2e.md``): at 2 OOM late take-offs were ruled out
+    wrongly; at 1 OOM, with half the tasks impossible and the rest alike, crossings were shown
+    that were not there."""
     repeated_sampling: Literal["none", "oracle", "majority"] = "oracle"
     """Credit for repeated sampling on verifiable thresholds: none, best-of-k with an oracle
     verifier (pass@k), or majority vote (needs answers the evidence may lack)."""
@@ -439,15 +453,23 @@ class Decision(Strict):
 
     @field_validator("max_attempts_extrapolation_oom")
     @classmethod
-    def _rule_out_within_calibration(cls, v: ExtrapolationCap) -> ExtrapolationCap:
-        if v.not_crossed > CALIBRATED_ATTEMPTS_NOT_CROSSED:
+    def _within_calibration(cls, v: ExtrapolationCap) -> ExtrapolationCap:
+        limits = {
+            "crossed": CALIBRATED_ATTEMPTS_CROSSED,
+            "not_crossed": CALIBRATED_ATTEMPTS_NOT_CROSSED,
+        }
+        over = [k for k, top in limits.items() if getattr(v, k) > top]
+        if over:
+            fixed = {k: min(getattr(v, k), top) for k, top in limits.items()}
             raise ValueError(
-                f"ruling out by modelled repeated sampling is calibrated to "
-                f"{CALIBRATED_ATTEMPTS_NOT_CROSSED:g} OOM beyond the attempts drawn, not "
-                f"{v.not_crossed:g} (benchmarks/results/calibration_e2e.md: beyond it, late "
-                "take-offs are ruled out wrongly); to credit sampling further for showing a "
-                f"crossing write {{crossed: {v.crossed:g}, not_crossed: "
-                f"{min(v.not_crossed, CALIBRATED_ATTEMPTS_NOT_CROSSED):g}}}"
+                "modelled repeated sampling is calibrated to "
+                f"{CALIBRATED_ATTEMPTS_CROSSED:g} OOM beyond the attempts drawn for showing "
+                f"a crossing and {CALIBRATED_ATTEMPTS_NOT_CROSSED:g} OOM for ruling one out, "
+                f"not {v.crossed:g} and {v.not_crossed:g} (benchmarks/results/"
+                "calibration_e2e.md: beyond them, crossings that were not there and late "
+                "take-offs ruled out); write "
+                f"{{crossed: {fixed['crossed']:g}, not_crossed: {fixed['not_crossed']:g}}}, or "
+                "evaluate more attempts per task"
             )
         return v
 
