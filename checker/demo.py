@@ -349,6 +349,8 @@ def story(det: Determination) -> list[str]:
                 f"extrapolation reach {format_budget(reach, t.axis)}, so "
                 f"{cov.uncovered:.0%} of the range (log scale) is uncovered."
             )
+        if t.state == "indeterminate" and t.would_decide:
+            out.append(f"{t.id}: what would decide it: {t.would_decide}.")
     for t in det.thresholds:
         if t.state == "not_crossed":
             head = ""

@@ -95,7 +95,8 @@ def test_story_is_read_from_the_determination(demo_run: tuple[Path, str]) -> Non
     assert "bio-high: indeterminate" in joined
     assert "autonomy-high: not crossed" in joined and "headroom" in joined
     assert lines[-1].startswith("gate: BLOCK") and "deployment-misuse-l3" in lines[-1]
-    assert "extrapolation reach $57.8, so 87% of the range" in joined  # bio-high
+    assert "extrapolation reach $103, so 8" in joined  # bio-high: $32.8 x 10**0.5
+    assert "cyber-critical: what would decide it: about " in joined
 
     # where the extrapolated stretch (modelled sampling) ends below the largest evaluated
     # spend, the reach is the evidence's, not the smaller number

@@ -99,17 +99,17 @@ def test_framework_safeguards_have_sign_off(name: str) -> None:
 def test_extrapolation_caps_follow_the_calibration(path: Path) -> None:
     """Every shipped policy uses the calibrated caps (benchmarks/results/calibration_e2e.md),
     per bound: a curve 1 OOM past the largest evaluated budget to show a crossing, 0.5 to
-    rule one out; pass@k 2 OOM past the attempts drawn to show a crossing, 1 to rule one out.
+    rule one out; pass@k 0.5 OOM past the attempts drawn to show a crossing, 1 to rule one out.
     Stated in the file (not left to the default) with the study cited beside it."""
     d = _load(path).decision
     assert (d.max_extrapolation_oom.crossed, d.max_extrapolation_oom.not_crossed) == (1, 0.5)
     a = d.max_attempts_extrapolation_oom
-    assert (a.crossed, a.not_crossed) == (2, 1)
+    assert (a.crossed, a.not_crossed) == (0.5, 1)
     assert d.max_extrapolation_oom == Decision().max_extrapolation_oom  # the defaults, too
     assert a == Decision().max_attempts_extrapolation_oom
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))["decision"]
     assert raw["max_extrapolation_oom"] == {"crossed": 1, "not_crossed": 0.5}
-    assert raw["max_attempts_extrapolation_oom"] == {"crossed": 2, "not_crossed": 1}
+    assert raw["max_attempts_extrapolation_oom"] == {"crossed": 0.5, "not_crossed": 1}
     assert "benchmarks/results/calibration_e2e.md" in path.read_text(encoding="utf-8")
 
 

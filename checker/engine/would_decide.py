@@ -31,6 +31,7 @@ import numpy as np
 
 from checker.budget import Axis, format_budget
 from checker.engine.achievable import MIN_TOP_SUCCESSES, Achievable, EvalCurve
+from checker.engine.attempts import LazyAttempts
 from checker.engine.decide import Decision
 from checker.engine.gather import Gathered
 from checker.engine.grid import Grid
@@ -172,7 +173,10 @@ def _show_crossed(gathered: Gathered, grid: Grid, curve: EvalCurve, axis: Axis) 
     i = int(np.argmin(factor))
     where = format_budget(10 ** x[i], axis)
     n = max((c.n_tasks for e in gathered.evals for c in e.configs), default=0)
-    evaluated = curve.lower_basis[i] in ("direct", "repeated_sampling")
+    # Evaluated configurations carry the estimate only where they carry both bounds: beyond
+    # them (the lower bound held flat from the top configuration, the estimate modelled) more
+    # tasks would not lift the lower bound to the estimate, evaluating there would.
+    evaluated = curve.basis[i] in ("direct", "repeated_sampling")
     if evaluated and n and factor[i] <= MAX_TASK_FACTOR:
         return (
             f"about {max(n + 1, math.ceil(n * factor[i])):,} tasks (now {n}) at budgets near "
@@ -180,13 +184,13 @@ def _show_crossed(gathered: Gathered, grid: Grid, curve: EvalCurve, axis: Axis) 
             f"T = {tb[i]:.3f}"
         )
     if not evaluated:
-        between = curve.basis[i] in ("direct", "repeated_sampling")
-        kind = "interpolated" if between else "modelled"
+        kind = "modelled" if gathered.repeated_sampling else "extrapolated"
         lazies = [z for e in gathered.evals for z in e.attempts]
-        if gathered.repeated_sampling and lazies and not between:
+        if gathered.repeated_sampling and lazies:
             run = min(lazies, key=lambda z: (z.data_reach, z.run_id))
+            k = _attempts_for(run, 10 ** float(x[i]))
             return (
-                f"more attempts per task on run {run.run_id} (it drew "
+                f"about {k:,} attempts per task on run {run.run_id} (it drew "
                 f"{int(run.attempts.min())}), so that best-of-k is evaluated at about {where} "
                 f"per task, where the {kind} estimate ({est[i]:.3f}) exceeds T = {tb[i]:.3f}"
             )
@@ -196,6 +200,17 @@ def _show_crossed(gathered: Gathered, grid: Grid, curve: EvalCurve, axis: Axis) 
             "show the crossing"
         )
     return None
+
+
+def _attempts_for(run: LazyAttempts, budget: float) -> int:
+    """Attempts per task whose best-of-k is expected to cost ``budget`` on ``run``: read off the
+    model's point cost where it reaches, else scaled from the attempts drawn (the spend of
+    best-of-k grows about linearly in k while tasks stay unsolved)."""
+    n = int(run.attempts.min())
+    fit = run.fit()
+    if fit.ks.size and fit.cost_point[-1] >= budget:
+        return int(fit.ks[int(np.searchsorted(fit.cost_point, budget))])
+    return max(n + 1, math.ceil(n * budget / run.data_reach)) if run.data_reach > 0 else n + 1
 
 
 def _more_tasks(gathered: Gathered, grid: Grid, curve: EvalCurve, axis: Axis) -> str:

@@ -73,7 +73,7 @@ def test_d1_d3_d5_modelled_sampling_is_extrapolated_bounded_and_never_too_low():
     assert abs(passk[99] - 0.976) < 1e-3 and abs(cost[99] - 16.87) < 0.01
     policy = make_policy(
         {"verifiable": True, "function": 0.99, "assessed_range": {"min": 1.0, "max": 200.0}},
-        max_attempts_extrapolation_oom={"crossed": 2, "not_crossed": 1},
+        max_attempts_extrapolation_oom={"crossed": 0.5, "not_crossed": 1},
     )
     r = decide(policy, ev)
     c = r.curve
