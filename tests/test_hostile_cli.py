@@ -246,6 +246,26 @@ CASES: list[Case] = [
         "unknown-reference",
     ),
     Case("lint-relation-cycle", "lint {in}/policy-cycle.yaml", 1, "relation-cycle"),
+    # a date that names no day is a located value, not an unreadable file
+    Case("lint-policy-impossible-date", "lint {in}/policy-date.yaml", 1, "invalid-value"),
+    Case(
+        "check-policy-impossible-date",
+        "check -p {in}/policy-date.yaml -e {in}/evidence.yaml",
+        2,
+        "invalid-value",
+    ),
+    Case(
+        "lint-as-of-impossible-date", "lint {in}/policy.yaml --as-of 2026-02-30", 2, "invalid-value"
+    ),
+    # a schema error does not hide the semantic errors beside it
+    Case("lint-schema-hides-nothing", "lint {in}/policy-axis.yaml", 1, "threshold-never-crossable"),
+    Case(
+        "check-schema-hides-nothing",
+        "check -p {in}/policy-axis.yaml -e {in}/evidence.yaml",
+        2,
+        "unknown-reference",
+    ),
+    Case("lint-strict-fails-on-warnings", "lint {in}/policy-above-one.yaml --strict", 1, None),
 ]
 
 
@@ -269,6 +289,18 @@ def _policy_variants(inputs: Path) -> None:
     (inputs / "policy-unknown-ref.yaml").write_text(
         text.replace(requires, "{threshold: cyber-hgih, safeguards: [security-l3]}")
     )
+    (inputs / "policy-date.yaml").write_text(
+        text.replace("effective: 2026-01-01", "effective: 2026-02-30", 1)
+    )
+    assert "    axis: usd\n    assessed_range: {min: novice, max: state}\n" in text
+    (inputs / "policy-axis.yaml").write_text(
+        text.replace(
+            "    axis: usd\n    assessed_range: {min: novice, max: state}\n",
+            "    axis: dollars\n    assessed_range: {min: novice, max: stat}\n",
+            1,
+        ).replace("function: 0.6", "function: 1.2", 1)
+    )
+    (inputs / "policy-above-one.yaml").write_text(text.replace("[1.0e+7, 0.8]]", "[1.0e+7, 1.2]]"))
 
 
 def _signed_pdfs(inputs: Path) -> None:
