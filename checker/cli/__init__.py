@@ -48,6 +48,7 @@ def _register() -> None:
     from checker.cli import check as _check  # noqa: F401
     from checker.cli import compare as _compare  # noqa: F401
     from checker.cli import demo as _demo  # noqa: F401
+    from checker.cli import explain as _explain  # noqa: F401
     from checker.cli import ingest as _ingest  # noqa: F401
     from checker.cli import keygen as _keygen  # noqa: F401
     from checker.cli import lint as _lint  # noqa: F401
