@@ -265,6 +265,48 @@ CASES: list[Case] = [
         2,
         "unknown-reference",
     ),
+    # -- authoring: explain, backtest, diff read through the same loaders, write the same way
+    Case("explain-of-dev-zero", "explain /dev/zero", 2, "not-regular-file", timeout=10),
+    Case(
+        "explain-png-onto-policy",
+        "explain {in}/policy.yaml --png {in}/policy.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "explain-svg-into-proc",
+        "explain {in}/policy.yaml --svg /proc/rspcheck.svg",
+        2,
+        "output-unwritable",
+    ),
+    Case("explain-unknown-threshold", "explain {in}/policy.yaml cyber-hgh", 2, "unknown-reference"),
+    Case("explain-policy-cycle", "explain {in}/policy-cycle.yaml", 2, "relation-cycle"),
+    Case(
+        "backtest-csv-onto-evidence",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml --csv {in}/evidence.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "backtest-against-dev-zero",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml --against /dev/zero",
+        2,
+        "not-regular-file",
+        timeout=10,
+    ),
+    Case(
+        "backtest-unknown-model",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml -m nobody",
+        2,
+        "unknown-reference",
+    ),
+    Case("diff-of-yaml-syntax", "diff {in}/policy.yaml {in}/policy-syntax.yaml", 2, "yaml-syntax"),
+    Case(
+        "diff-of-impossible-date", "diff {in}/policy.yaml {in}/policy-date.yaml", 2, "invalid-value"
+    ),
+    Case(
+        "diff-seed-negative", "diff {in}/policy.yaml {in}/policy.yaml --seed -1", 2, "invalid-value"
+    ),
     Case("lint-strict-fails-on-warnings", "lint {in}/policy-above-one.yaml --strict", 1, None),
 ]
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
+from checker.cli._authoring import at_option
 from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
 from checker.cli._options import AllowOutsideOpt
 from checker.engine import DEFAULT_SEED
@@ -123,7 +124,7 @@ def backtest(
 
             write_output(html_out, render_backtest_html(result.to_dict()), inputs=inputs)
     except RspcheckError as err:
-        print_problems(err)
+        print_problems(at_option(err, "--models"))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
+from checker.cli._authoring import at_option
 from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
 from checker.cli._options import AllowOutsideOpt
 from checker.engine import DEFAULT_SEED
@@ -106,7 +107,7 @@ def diff(
                     progress=progress,
                 )
     except RspcheckError as err:
-        print_problems(err)
+        print_problems(at_option(err, "--models"))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         out = result.to_dict()

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
+from checker.cli._authoring import at_option
 from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
 
 
@@ -82,7 +83,7 @@ def explain(
                 page = render_explain_html(ex.to_dict(), charts)
                 write_output(html, page, inputs=[policy])
     except RspcheckError as err:
-        print_problems(err)
+        print_problems(at_option(err, "THRESHOLD"))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         typer.echo(json.dumps(ex.to_dict(), indent=2))
