@@ -246,6 +246,68 @@ CASES: list[Case] = [
         "unknown-reference",
     ),
     Case("lint-relation-cycle", "lint {in}/policy-cycle.yaml", 1, "relation-cycle"),
+    # a date that names no day is a located value, not an unreadable file
+    Case("lint-policy-impossible-date", "lint {in}/policy-date.yaml", 1, "invalid-value"),
+    Case(
+        "check-policy-impossible-date",
+        "check -p {in}/policy-date.yaml -e {in}/evidence.yaml",
+        2,
+        "invalid-value",
+    ),
+    Case(
+        "lint-as-of-impossible-date", "lint {in}/policy.yaml --as-of 2026-02-30", 2, "invalid-value"
+    ),
+    # a schema error does not hide the semantic errors beside it
+    Case("lint-schema-hides-nothing", "lint {in}/policy-axis.yaml", 1, "threshold-never-crossable"),
+    Case(
+        "check-schema-hides-nothing",
+        "check -p {in}/policy-axis.yaml -e {in}/evidence.yaml",
+        2,
+        "unknown-reference",
+    ),
+    # -- authoring: explain, backtest, diff read through the same loaders, write the same way
+    Case("explain-of-dev-zero", "explain /dev/zero", 2, "not-regular-file", timeout=10),
+    Case(
+        "explain-png-onto-policy",
+        "explain {in}/policy.yaml --png {in}/policy.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "explain-svg-into-proc",
+        "explain {in}/policy.yaml --svg /proc/rspcheck.svg",
+        2,
+        "output-unwritable",
+    ),
+    Case("explain-unknown-threshold", "explain {in}/policy.yaml cyber-hgh", 2, "unknown-reference"),
+    Case("explain-policy-cycle", "explain {in}/policy-cycle.yaml", 2, "relation-cycle"),
+    Case(
+        "backtest-csv-onto-evidence",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml --csv {in}/evidence.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "backtest-against-dev-zero",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml --against /dev/zero",
+        2,
+        "not-regular-file",
+        timeout=10,
+    ),
+    Case(
+        "backtest-unknown-model",
+        "backtest -p {in}/policy.yaml -e {in}/evidence.yaml -m nobody",
+        2,
+        "unknown-reference",
+    ),
+    Case("diff-of-yaml-syntax", "diff {in}/policy.yaml {in}/policy-syntax.yaml", 2, "yaml-syntax"),
+    Case(
+        "diff-of-impossible-date", "diff {in}/policy.yaml {in}/policy-date.yaml", 2, "invalid-value"
+    ),
+    Case(
+        "diff-seed-negative", "diff {in}/policy.yaml {in}/policy.yaml --seed -1", 2, "invalid-value"
+    ),
+    Case("lint-strict-fails-on-warnings", "lint {in}/policy-above-one.yaml --strict", 1, None),
 ]
 
 
@@ -269,6 +331,18 @@ def _policy_variants(inputs: Path) -> None:
     (inputs / "policy-unknown-ref.yaml").write_text(
         text.replace(requires, "{threshold: cyber-hgih, safeguards: [security-l3]}")
     )
+    (inputs / "policy-date.yaml").write_text(
+        text.replace("effective: 2026-01-01", "effective: 2026-02-30", 1)
+    )
+    assert "    axis: usd\n    assessed_range: {min: novice, max: state}\n" in text
+    (inputs / "policy-axis.yaml").write_text(
+        text.replace(
+            "    axis: usd\n    assessed_range: {min: novice, max: state}\n",
+            "    axis: dollars\n    assessed_range: {min: novice, max: stat}\n",
+            1,
+        ).replace("function: 0.6", "function: 1.2", 1)
+    )
+    (inputs / "policy-above-one.yaml").write_text(text.replace("[1.0e+7, 0.8]]", "[1.0e+7, 1.2]]"))
 
 
 def _signed_pdfs(inputs: Path) -> None:

@@ -51,7 +51,15 @@ def broken_policy(tmp_path: Path) -> Path:
 def test_clean_files_exit_0(runner):
     r = lint(runner, str(POLICY), str(EVIDENCE), "--today", "2026-06-01")
     assert r.exit_code == 0
-    assert r.stdout.strip() == "2 file(s) checked: clean"
+    # the small evidence's summary-only run is lower-grade evidence: lint says so, and passes
+    assert r.stdout.splitlines() == [
+        f"{EVIDENCE}:27:14: warning[summary-only-run] at runs[2].summary: run 'range-summary' "
+        "gives only a summary: lower-grade evidence (binomial bounds, no task-level resampling)"
+    ]
+    assert r.stderr.strip() == "2 file(s) checked: 0 error(s), 1 warning(s)"
+    assert lint(runner, str(POLICY), "--as-of", "2026-06-01").stdout.strip() == (
+        "1 file(s) checked: clean"
+    )
 
 
 def test_errors_exit_1_with_located_messages(runner, tmp_path):

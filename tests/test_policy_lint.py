@@ -139,7 +139,7 @@ def test_threshold_above_one_everywhere(tmp_path):
         ("score-out-of-range", "warning", 38, 15, ("thresholds", 1, "function", "constant")),
         ("threshold-never-crossable", "error", 38, 15, ("thresholds", 1, "function")),
     ]
-    assert "min 1.5" in report.findings[1].msg
+    assert report.findings[1].msg.startswith("T(b) = 1.5 at every budget")
 
 
 def test_threshold_above_one_only_partly_is_a_warning(tmp_path):
@@ -205,8 +205,18 @@ def test_actor_without_budget_on_axis(tmp_path):
         ),
     )
     got, report = findings(p)
-    assert got == [("invalid-value", "error", 27, 21, ("thresholds", 0, "assessed_range"))]
-    assert report.findings[0].msg == "actor 'novice' states no budget on the tokens axis"
+    assert got == [
+        ("invalid-value", "error", 27, 27, ("thresholds", 0, "assessed_range", "min")),
+        ("invalid-value", "error", 27, 40, ("thresholds", 0, "assessed_range", "max")),
+    ]
+    assert report.findings[0].msg == (
+        "actor 'novice' states no budget on the tokens axis, so the range's min cannot be resolved"
+    )
+    # the hint says how: a budget on the axis, or an axis the actor has
+    assert report.findings[0].hint == (
+        "give 'novice' a tokens budget (budget: {tokens: ...}), or set the threshold's axis to "
+        "one it has (usd)"
+    )
 
 
 def test_axis_unreachable_under_fixed_pricing_without_prices(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from checker.errors import Problem, ProblemCollector, RspcheckError
 from checker.evidence.model import EvidenceManifest
+from checker.files.document import Document
 from checker.policy.model import Policy
 
 UNREADABLE_CODES = frozenset(
@@ -61,12 +62,15 @@ class LintReport:
         """The findings of severity ``warning``."""
         return self.collector.warnings
 
+    strict: bool = False
+    """Whether warnings fail the lint too (``rspcheck lint --strict``)."""
+
     @property
     def exit_code(self) -> int:
-        """2 unreadable input, 1 errors, 0 clean (warnings allowed)."""
+        """2 unreadable input, 1 errors (or, when strict, warnings), 0 clean."""
         if self.unreadable:
             return 2
-        return 1 if self.errors else 0
+        return 1 if self.errors or (self.strict and self.warnings) else 0
 
 
 def lint_files(
@@ -74,19 +78,32 @@ def lint_files(
     *,
     today: dt.date | None = None,
     allow_outside: Sequence[str | Path] = (),
+    strict: bool = False,
 ) -> LintReport:
-    """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check."""
-    from checker.evidence.load import check_manifest, load_manifest
-    from checker.evidence.model import EvidenceManifest
+    """Lint each file (policy or evidence manifest, told apart by ``kind``), then cross-check.
+
+    A policy whose schema fails is still checked for meaning wherever the rest of it parses
+    (:func:`checker.policy.salvage.salvage`), so that one run reports every mistake.
+
+    Args:
+        paths: Policy and evidence manifest files.
+        today: The day waiver expiry is judged on (default today, UTC).
+        allow_outside: Folders outside a manifest's own its attempt files may lie in.
+        strict: Warnings fail the lint too (exit 1).
+
+    Returns:
+        Every finding, and which files could not be read.
+    """
+    from checker.evidence.load import check_attempts_against_runs, check_manifest, load_manifest
     from checker.files.document import load_document
     from checker.files.validation import validate
     from checker.policy.lint import check_policy
-    from checker.policy.model import Policy
+    from checker.policy.salvage import salvage
 
-    report = LintReport()
+    report = LintReport(strict=strict)
     found = report.collector
-    policies: list[tuple[str, Policy]] = []
-    manifests: list[tuple[str, EvidenceManifest]] = []
+    policies: list[tuple[Document, Policy]] = []
+    manifests: list[tuple[Document, EvidenceManifest]] = []
     for path in paths:
         name = str(path)
         try:
@@ -110,22 +127,32 @@ def lint_files(
             )
             report.unreadable.append(name)
             continue
-        try:
-            if kind == "policy":
+        if kind == "policy":
+            try:
                 policy = validate(Policy, doc)
-                found.extend(check_policy(policy, doc, today=today))
-                policies.append((name, policy))
-            else:
-                manifest = validate(EvidenceManifest, doc)
-                found.extend(check_manifest(manifest, doc))
-                try:
-                    # reads attempt files: digests, rows, run references
-                    load_manifest(path, allow_outside=allow_outside)
-                except RspcheckError as err:
-                    found.extend(p for p in err.problems if p not in found.problems)
-                manifests.append((name, manifest))
+            except RspcheckError as err:
+                found.extend(err.problems)
+                found.extend(salvage(doc, err.problems, today=today))
+                continue
+            found.extend(check_policy(policy, doc, today=today))
+            policies.append((doc, policy))
+            continue
+        try:
+            manifest = validate(EvidenceManifest, doc)
         except RspcheckError as err:
             found.extend(err.problems)
+            continue
+        found.extend(check_manifest(manifest, doc))
+        try:
+            # reads attempt files: digests, rows, run references
+            evidence = load_manifest(path, allow_outside=allow_outside)
+        except RspcheckError as err:
+            found.extend(p for p in err.problems if p not in found.problems)
+        else:
+            # the loader keeps its warnings as text in the evidence: lint wants them located
+            problems, _ = check_attempts_against_runs(manifest, evidence.attempts, doc)
+            found.extend(p for p in problems if p.severity == "warning")
+        manifests.append((doc, manifest))
     found.extend(_cross_check(policies, manifests))
     order = {str(p): i for i, p in enumerate(paths)}
     found.problems.sort(key=lambda p: (order.get(p.file or "", -1), p.line or 0, p.column or 0))
@@ -142,39 +169,45 @@ def _kind(data: dict[str, object]) -> str | None:
 
 
 def _cross_check(
-    policies: list[tuple[str, Policy]], manifests: list[tuple[str, EvidenceManifest]]
+    policies: list[tuple[Document, Policy]], manifests: list[tuple[Document, EvidenceManifest]]
 ) -> list[Problem]:
     """When policies and evidence are linted together: evals and safeguards they share."""
+    from checker.errors import did_you_mean
+
     if not policies or not manifests:
         return []
-    evals = {r.eval for _, m in manifests for r in m.runs}
+    evals = sorted({r.eval for _, m in manifests for r in m.runs})
     out = []
-    for name, policy in policies:
-        safeguards = {s.id for s in policy.safeguards}
+    for doc, policy in policies:
+        safeguards = sorted(s.id for s in policy.safeguards)
         for i, t in enumerate(policy.thresholds):
             for j, e in enumerate(t.evals):
                 if e not in evals:
+                    close = did_you_mean(e, evals)
                     out.append(
-                        Problem(
+                        doc.problem(
                             "unknown-reference",
                             f"threshold {t.id!r} names eval {e!r}, which no evidence run has",
-                            file=name,
-                            loc=("thresholds", i, "evals", j),
+                            ("thresholds", i, "evals", j),
                             severity="warning",
-                            hint="without it the threshold is indeterminate",
+                            hint=(f"{close} " if close else "")
+                            + "(without it the threshold is indeterminate)",
                         )
                     )
-        for mname, m in manifests:
+        for mdoc, m in manifests:
             for k, a in enumerate(m.attestations):
                 if a.safeguard not in safeguards:
+                    close = did_you_mean(a.safeguard, safeguards)
                     out.append(
-                        Problem(
+                        mdoc.problem(
                             "unknown-reference",
                             f"attestation names safeguard {a.safeguard!r}, which policy "
                             f"{policy.metadata.id!r} does not define",
-                            file=mname,
-                            loc=("attestations", k, "safeguard"),
+                            ("attestations", k, "safeguard"),
                             severity="warning",
+                            hint=close
+                            or "an attestation of a safeguard the policy does not "
+                            "require counts for nothing",
                         )
                     )
     return out

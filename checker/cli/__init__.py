@@ -45,9 +45,12 @@ def _root(
 def _register() -> None:
     # Importing a command module registers its command on ``app``; the modules themselves
     # import nothing heavy at top level.
+    from checker.cli import backtest as _backtest  # noqa: F401
     from checker.cli import check as _check  # noqa: F401
     from checker.cli import compare as _compare  # noqa: F401
     from checker.cli import demo as _demo  # noqa: F401
+    from checker.cli import diff as _diff  # noqa: F401
+    from checker.cli import explain as _explain  # noqa: F401
     from checker.cli import ingest as _ingest  # noqa: F401
     from checker.cli import keygen as _keygen  # noqa: F401
     from checker.cli import lint as _lint  # noqa: F401
@@ -56,6 +59,7 @@ def _register() -> None:
 
     # --help lists commands in the order a new user meets them, not in import order.
     order = ["demo", "lint", "check", "compare", "report", "verify", "keygen", "ingest"]
+    order += ["explain", "backtest", "diff"]  # for policy authors
 
     def rank(command: typer.models.CommandInfo) -> int:
         name = command.name or (command.callback.__name__ if command.callback else "")

@@ -21,10 +21,19 @@ def lint(
     format: Annotated[
         str, typer.Option("--format", "-f", help="Output: `text` for people, `json` for tools.")
     ] = "text",
-    today: Annotated[
+    as_of: Annotated[
         str | None,
-        typer.Option(help="Judge waiver expiry as of this date (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--as-of",
+            "--today",
+            help="Judge waiver expiry as of this date (YYYY-MM-DD; default today). `--today` "
+            "is the older name.",
+        ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail (exit 1) on warnings too, e.g. a T(b) partly above 1."),
+    ] = False,
     allow_outside: AllowOutsideOpt = None,
 ) -> None:
     """Check policy and evidence files: schema, references, cycles, impossible thresholds.
@@ -33,8 +42,11 @@ def lint(
     (see docs/errors.md) and a hint. Policies and evidence given together are cross-checked
     (evals the policy needs, safeguards the attestations name).
 
-    Exit codes: **0** clean (warnings allowed), **1** findings of severity error,
-    **2** a file could not be read at all.
+    A schema error does not hide the rest: the meaning of whatever still parses is checked
+    in the same run.
+
+    Exit codes: **0** clean (warnings allowed), **1** findings of severity error (or, with
+    `--strict`, any finding), **2** a file could not be read at all.
 
     Example: `rspcheck lint policies/rspcheck-reference.yaml examples/evidence.yaml`
     """
@@ -43,15 +55,15 @@ def lint(
 
     if format not in ("text", "json"):
         raise bad_option("--format", f"{format!r} is not an output format: use text or json")
-    as_of = None
-    if today:
+    date = None
+    if as_of:
         try:
-            as_of = dt.date.fromisoformat(today)
+            date = dt.date.fromisoformat(as_of)
         except ValueError:
             raise bad_option(
-                "--today", f"{today!r} is not a date", hint="write it as YYYY-MM-DD"
+                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
             ) from None
-    report = lint_files(list(files), today=as_of, allow_outside=allow_outside or ())
+    report = lint_files(list(files), today=date, allow_outside=allow_outside or (), strict=strict)
     if format == "json":
         out = {
             "files": {str(f): report.kinds.get(str(f), "unreadable") for f in files},

@@ -532,6 +532,11 @@ class _Builder:
         try:
             value = self._scalars.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                # 2026-02-30 looks like a date but is none: the document still reads, and the
+                # schema reports the value, located, where a date is expected (a text field
+                # keeps the text, as YAML 1.2 would)
+                return node.value
             self._fail("yaml-syntax", f"bad scalar: {exc}", node, loc, "quote the value")
             return None
         if node.style not in (None, "") or getattr(node, "explicit_tag", False):

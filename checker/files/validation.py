@@ -8,7 +8,9 @@ unknown keys, the allowed values for a bad choice, the unit for a bad budget).
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 import types
 import typing
 from typing import Any, TypeVar, get_args, get_origin
@@ -102,6 +104,13 @@ def to_problem(model: type[BaseModel], doc: Document, err: ErrorDetails) -> Prob
             hint=did_you_mean(str(value), _literal_options(str(expected)))
             or f"use one of {expected}",
         )
+    if kind in ("date_from_datetime_parsing", "date_parsing") and _DATE_SHAPE.match(str(value)):
+        return doc.problem(
+            "invalid-value",
+            f"{name} is {value}, which is not a calendar date ({ctx.get('error', err['msg'])})",
+            loc,
+            hint=_date_hint(str(value)),
+        )
     if kind.endswith(_TYPE_ERRORS) or kind in (
         "int_from_float",
         "bool_parsing",
@@ -117,6 +126,19 @@ def to_problem(model: type[BaseModel], doc: Document, err: ErrorDetails) -> Prob
         msg = str(ctx.get("error", err["msg"]))
         return doc.problem("invalid-value", f"{name}: {msg}", loc)
     return doc.problem("invalid-value", f"{name}: {err['msg']}", loc)
+
+
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+"""A value written as a date (YYYY-MM-DD) that may still name no day (2026-02-30)."""
+
+
+def _date_hint(text: str) -> str:
+    """How to fix a date-shaped value that names no day: the month's length, where known."""
+    year, month, _ = (int(part) for part in text.split("-"))
+    if 1 <= month <= 12 and 1 <= year <= 9999:
+        days = calendar.monthrange(year, month)[1]
+        return f"{year}-{month:02d} has {days} days; write a real date as YYYY-MM-DD"
+    return "months run from 01 to 12; write a real date as YYYY-MM-DD"
 
 
 def _range_problem(

@@ -150,13 +150,24 @@ def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Prob
     for key, fn in (("function", t.function), ("alert", t.alert)):
         if fn is not None:
             out += _function_shape(doc, (*base, key), fn)
+    unbudgeted = _actors_off_axis(policy, doc, i, t)
+    if unbudgeted:
+        return out + unbudgeted + _constant_never_crossable(doc, i, t)
     try:
         lo, hi = policy.assessed_range(t)
     except LookupError:
-        return out  # reported by _references
+        return out + _constant_never_crossable(doc, i, t)  # the actor: see _references
     except ValueError as exc:
-        out.append(doc.problem("invalid-value", str(exc), (*base, "assessed_range")))
-        return out
+        out.append(
+            doc.problem(
+                "invalid-value",
+                str(exc),
+                (*base, "assessed_range"),
+                hint=f"give an actor a {t.axis} budget, or write the range's ends as numbers "
+                f"of {t.axis} per task",
+            )
+        )
+        return out + _constant_never_crossable(doc, i, t)
     if not hi > lo:
         out.append(
             doc.problem(
@@ -169,7 +180,9 @@ def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Prob
         return out
     grid = np.logspace(np.log10(lo), np.log10(hi), 129)
     tb = np.asarray(t.function.at(grid))
-    if np.all(tb > 1):
+    if t.function.constant is not None:
+        out += _constant_never_crossable(doc, i, t)
+    elif np.all(tb > 1):
         out.append(
             doc.problem(
                 "threshold-never-crossable",
@@ -212,6 +225,42 @@ def _threshold(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Prob
             )
         )
     return out
+
+
+def _actors_off_axis(policy: Policy, doc: Document, i: int, t: Threshold) -> list[Problem]:
+    """An end of the assessed range that names an actor with no budget on the axis."""
+    out = []
+    for key in ("min", "max"):
+        name = getattr(t.assessed_range, key)
+        actor = policy.actor(name) if isinstance(name, str) else None
+        if actor is None or actor.budget.on(t.axis) is not None:
+            continue
+        has = [ax for ax in ("tokens", "usd", "seconds") if actor.budget.on(ax) is not None]
+        out.append(
+            doc.problem(
+                "invalid-value",
+                f"actor {name!r} states no budget on the {t.axis} axis, so the range's {key} "
+                "cannot be resolved",
+                ("thresholds", i, "assessed_range", key),
+                hint=f"give {name!r} a {t.axis} budget (budget: {{{t.axis}: ...}}), or set the "
+                f"threshold's axis to one it has ({', '.join(has)})",
+            )
+        )
+    return out
+
+
+def _constant_never_crossable(doc: Document, i: int, t: Threshold) -> list[Problem]:
+    """A constant T above 1 can never be crossed, whatever the range resolves to."""
+    if t.function.constant is None or t.function.constant <= 1:
+        return []
+    return [
+        doc.problem(
+            "threshold-never-crossable",
+            f"T(b) = {t.function.constant:g} at every budget: no score in [0, 1] can cross it",
+            ("thresholds", i, "function"),
+            hint="scores lie in [0, 1]; lower the threshold function",
+        )
+    ]
 
 
 def _function_shape(doc: Document, loc: Loc, fn: ThresholdFunction) -> list[Problem]:

@@ -11,6 +11,7 @@ from checker.files.document import Document, load_document
 from checker.files.validation import validate
 from checker.policy.lint import check_policy
 from checker.policy.model import Policy
+from checker.policy.salvage import salvage
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,17 @@ def load_policy(path: str | Path, *, today: dt.date | None = None) -> LoadedPoli
     """Load and check a policy file.
 
     Raises:
-        RspcheckError: every schema problem, or every semantic error (cycles, unknown
-            references, impossible thresholds), each located in the file.
+        RspcheckError: every schema problem and every semantic error (cycles, unknown
+            references, impossible thresholds) of what still parses beside them
+            (:func:`~checker.policy.salvage.salvage`), each located in the file.
     """
     doc = load_document(path)
-    policy = validate(Policy, doc)
+    try:
+        policy = validate(Policy, doc)
+    except RspcheckError as err:
+        # every mistake in one run: the semantic errors of what still parses come along
+        semantic = salvage(doc, err.problems, today=today)
+        raise RspcheckError(err.problems + [p for p in semantic if p.severity == "error"]) from None
     findings = check_policy(policy, doc, today=today)
     if any(p.severity == "error" for p in findings):
         raise RspcheckError(findings)
