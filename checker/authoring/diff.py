@@ -311,6 +311,9 @@ def _relations(old: Policy, new: Policy) -> list[Change]:
 
 
 def _settings(section: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+    """Changed settings, nested ones (an extrapolation cap's crossed / not_crossed, pricing)
+    part by part, as ``max_extrapolation_oom.crossed``."""
+    a, b = _flat(a), _flat(b)
     out = []
     for key in b:
         if a.get(key) != b[key]:
@@ -324,6 +327,16 @@ def _settings(section: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change
                     b[key],
                 )
             )
+    return out
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
     return out
 
 

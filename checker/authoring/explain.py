@@ -273,14 +273,15 @@ def _sentences(
         )
     else:
         out.append("Repeated sampling: credited as a majority vote over k attempts.")
+    b, a = d.max_extrapolation_oom, d.max_attempts_extrapolation_oom
     caps = (
-        f"Extrapolation: up to {d.max_extrapolation_oom:g} orders of magnitude beyond the "
-        "largest evaluated budget"
+        f"Extrapolation: a fitted curve may show a crossing up to {b.crossed:g} and rule one "
+        f"out up to {b.not_crossed:g} orders of magnitude beyond the largest evaluated budget"
     )
     if t.verifiable and d.repeated_sampling != "none":
         caps += (
-            f", and pass@k up to {d.max_attempts_extrapolation_oom:g} orders of magnitude "
-            "beyond the attempts drawn per task"
+            f"; modelled pass@k may show a crossing up to {a.crossed:g} and rule one out up to "
+            f"{a.not_crossed:g} orders of magnitude beyond the attempts drawn per task"
         )
     out.append(caps + "; the rest of the range stays uncovered (indeterminate).")
     e = t.elicitation
