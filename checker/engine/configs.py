@@ -77,6 +77,9 @@ class Config:
     ``replicates`` can be, by Monte Carlo noise in the widening draws)."""
     exact_upper: float = 1.0
     """The exact (Jeffreys) one-sided upper bound, likewise."""
+    truncated_at: float | None = None
+    """Set on a budget-truncated configuration (:mod:`checker.engine.truncation`): the
+    per-attempt cap on the axis at which the run's attempts were cut off (None: as run)."""
 
 
 def run_spend(
