@@ -47,6 +47,7 @@ def _register() -> None:
     # import nothing heavy at top level.
     from checker.cli import check as _check  # noqa: F401
     from checker.cli import compare as _compare  # noqa: F401
+    from checker.cli import curves as _curves  # noqa: F401
     from checker.cli import demo as _demo  # noqa: F401
     from checker.cli import ingest as _ingest  # noqa: F401
     from checker.cli import keygen as _keygen  # noqa: F401
@@ -55,7 +56,7 @@ def _register() -> None:
     from checker.cli import verify as _verify  # noqa: F401
 
     # --help lists commands in the order a new user meets them, not in import order.
-    order = ["demo", "lint", "check", "compare", "report", "verify", "keygen", "ingest"]
+    order = ["demo", "lint", "check", "compare", "curves", "report", "verify", "keygen", "ingest"]
 
     def rank(command: typer.models.CommandInfo) -> int:
         name = command.name or (command.callback.__name__ if command.callback else "")

@@ -131,7 +131,7 @@ class ConfigCurve(Out):
 class CurveSet(Out):
     """Performance against budget for a set of evidence (``rspcheck curves --json``)."""
 
-    kind: Literal["rspcheck-curves"] = CURVES_KIND
+    kind: Literal["rspcheck-curves"] = "rspcheck-curves"
     """Marks the JSON."""
     format_version: Literal[1] = 1
     """Version of this format."""
@@ -391,6 +391,8 @@ class Steps:
 
     x: np.ndarray
     """log10 budgets, increasing."""
+    budgets: np.ndarray
+    """The budgets themselves (as the configurations state them, not ``10**x``)."""
     replicates: np.ndarray
     """(R, m) running best per replicate."""
     estimate: np.ndarray
@@ -411,6 +413,7 @@ def best_steps(cfgs: list[Config], alpha: float) -> Steps:
     reps = np.full((cfgs[0].replicates.size, ux.size), -np.inf)
     est = np.full(ux.size, -np.inf)
     floor = np.zeros(ux.size)
+    budgets = np.zeros(ux.size)
     ceil = np.zeros(ux.size)
     best_lo, best_est, best_hi = 0.0, -np.inf, 0.0
     for c, xv in zip(cfgs, xs, strict=True):
@@ -420,11 +423,12 @@ def best_steps(cfgs: list[Config], alpha: float) -> Steps:
         if c.estimate > best_est:
             best_est, best_lo = c.estimate, lo
         best_hi = max(best_hi, hi)
-        est[j], floor[j], ceil[j] = best_est, best_lo, best_hi
+        est[j], floor[j], ceil[j], budgets[j] = best_est, best_lo, best_hi, c.budget
     reps = np.maximum.accumulate(reps, axis=1)
     q_lo, q_hi = np.quantile(reps, [alpha, 1 - alpha], axis=0)
     return Steps(
         x=ux,
+        budgets=budgets,
         replicates=reps,
         estimate=est,
         lower=np.minimum(q_lo, floor),
@@ -432,18 +436,12 @@ def best_steps(cfgs: list[Config], alpha: float) -> Steps:
     )
 
 
-def _curve(
-    g: _Group,
-    axis: str,
-    name: str,
-    cfgs: list[Config],
-    labels: dict[str, str],
-    alpha: float,
-    *,
-    credit: bool,
-) -> ConfigCurve:
+def curve_points(
+    cfgs: list[Config], labels: dict[str, str], alpha: float, axis: str
+) -> list[CurvePoint]:
+    """Configurations as reported: by budget, labelled, with their intervals."""
     points = []
-    for c in sorted(cfgs, key=lambda c: (c.budget, c.k, c.run.id)):
+    for c in sorted(cfgs, key=lambda c: (c.budget, c.k, c.truncated_at or 0.0, c.run.id)):
         lo, hi = config_bounds(c, alpha)
         kind: PointKind = (
             "truncated" if c.truncated_at is not None else "best-of-k" if c.k > 1 else "evaluated"
@@ -463,22 +461,38 @@ def _curve(
                 grade=c.grade,
             )
         )
-    counted = [c for c in cfgs if credit or c.truncated_at is None]
-    steps = best_steps(counted, alpha)
-    best = BestCurve(
-        budgets=[_r(10**v) or 0.0 for v in steps.x],
+    return points
+
+
+def steps_model(steps: Steps) -> BestCurve:
+    """P*'s steps as reported (rounded)."""
+    return BestCurve(
+        budgets=[_r(float(v)) or 0.0 for v in steps.budgets],
         estimate=[_r(v) or 0.0 for v in steps.estimate],
         lower=[_r(v) or 0.0 for v in steps.lower],
         upper=[_r(v) or 0.0 for v in steps.upper],
     )
+
+
+def _curve(
+    g: _Group,
+    axis: str,
+    name: str,
+    cfgs: list[Config],
+    labels: dict[str, str],
+    alpha: float,
+    *,
+    credit: bool,
+) -> ConfigCurve:
+    steps = best_steps([c for c in cfgs if credit or c.truncated_at is None], alpha)
     return ConfigCurve(
         model=g.model,
         eval=g.eval,
         scaffold=g.scaffold,
         axis=axis,
         label=name,
-        points=points,
-        best=best,
+        points=curve_points(cfgs, labels, alpha, axis),
+        best=steps_model(steps),
         own_max=own_max(cfgs, steps, labels, alpha),
     )
 
@@ -520,6 +534,9 @@ __all__ = [
     "best_steps",
     "budget_curves",
     "config_bounds",
+    "curve_points",
     "eval_configurations",
+    "own_max",
     "select_runs",
+    "steps_model",
 ]

@@ -53,7 +53,8 @@ def run_labels(runs: Iterable[EvalRun]) -> dict[str, str]:
 
     Runs are grouped by (model, eval); within a group a run is named by the eval and the
     settings whose values differ across the group (``arith @ effort=low, max_tokens=1.5k``).
-    A run alone in its group is named by its eval; runs no setting tells apart keep their id.
+    A run alone in its group is named by its eval; runs no setting tells apart are named by
+    their id (nothing else tells what they were).
 
     Args:
         runs: The runs (any models and evals).
@@ -84,7 +85,7 @@ def run_labels(runs: Iterable[EvalRun]) -> dict[str, str]:
             seen: dict[str, int] = {}
             for v in labels.values():
                 seen[v] = seen.get(v, 0) + 1
-            labels = {k: (v if seen[v] == 1 else f"{v} ({k})") for k, v in labels.items()}
+            labels = {k: (v if seen[v] == 1 else k) for k, v in labels.items()}
         out.update(labels)
     return out
 
@@ -127,3 +128,12 @@ def config_label(
         return run_label
     sep = ", " if " @ " in run_label else " @ "
     return run_label + sep + ", ".join(extra)
+
+
+def without_eval(label: str, eval_id: str) -> str:
+    """A label without its eval, where the eval is named already (a table's title):
+    ``arith @ effort=low`` -> ``effort=low``; a run alone on its eval -> ``as run``."""
+    for prefix in (f"{eval_id} @ ", eval_id):
+        if label.startswith(prefix):
+            return label[len(prefix) :] or "as run"
+    return label

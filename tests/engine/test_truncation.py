@@ -10,6 +10,7 @@ cap of 1511 tokens on the tokens axis.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +121,7 @@ def test_truncated_configurations_share_the_runs_bootstrap_weights():
     assert [k for k in cache if k[0] == "weights"] == [("weights", "m/e/usd", 300, tuple(rd.tasks))]
     # more budget never lowers the truncated score (same attempts, a higher cap)
     est = [c.estimate for c in sorted(tc, key=lambda c: c.truncated_at)]
-    assert all(b >= a for a, b in zip(est, est[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(est))
 
 
 def test_policy_credits_truncation_only_when_it_says_so():
