@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._errors import bad_option
 from checker.cli._options import AllowOutsideOpt
-from checker.cli.curves import split_names
+from checker.cli.curves import report, split_names
 from checker.engine import DEFAULT_SEED
 
 
@@ -127,8 +127,7 @@ def compare(
 
             write_output(html, comparison_page(result), inputs=inputs)
     except RspcheckError as err:
-        print_problems(err)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise report(err) from None
     if format == "json":
         sys.stdout.write(text)
         return

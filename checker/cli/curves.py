@@ -16,8 +16,37 @@ from checker.engine import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from checker.engine.budget_curves import CurveSet
+    from checker.errors import RspcheckError
 
 AXES = ("tokens", "usd", "seconds")
+
+
+#: Library option names (an error's key path) -> the command-line options that set them.
+OPTIONS = {
+    "evals": "--eval",
+    "models": "--models",
+    "k_max": "--k-max",
+    "seed": "--seed",
+    "replicates": "--replicates",
+}
+
+
+def report(err: RspcheckError) -> typer.Exit:
+    """Print a library error; one about an option the command line set is located at that
+    option (``<command line>: error[...] at --k-max``). Returns the exit to raise."""
+    import dataclasses
+
+    from checker.cli._errors import COMMAND_LINE
+    from checker.errors import RspcheckError
+
+    problems = [
+        dataclasses.replace(p, file=COMMAND_LINE, loc=(OPTIONS[str(p.loc[0])],))
+        if p.file is None and p.loc and str(p.loc[0]) in OPTIONS
+        else p
+        for p in err.problems
+    ]
+    print_problems(RspcheckError(problems))
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def split_names(values: list[str] | None) -> list[str] | None:
@@ -148,8 +177,7 @@ def curves(
 
             write_output(html, curves_page(cs, shown), inputs=inputs)
     except RspcheckError as err:
-        print_problems(err)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise report(err) from None
     if format == "json":
         sys.stdout.write(text)
         return

@@ -305,6 +305,7 @@ def select_runs(
                 raise RspcheckError.one(
                     "unknown-reference",
                     f"no run on eval {e!r} (evals: {', '.join(known_evals) or 'none'})",
+                    loc=("evals",),
                     hint="pass --eval with one of those ids",
                 )
         runs = [r for r in runs if r.eval in evals]
@@ -321,6 +322,7 @@ def select_runs(
                     f"no run of {m!r}"
                     + (f" on {', '.join(evals)}" if evals else "")
                     + f" (models: {', '.join(known_models) or 'none'})",
+                    loc=("models",),
                     hint="pass --models with those ids (model or model@scaffold)",
                 )
             picked += [r for r in found if r not in picked]
