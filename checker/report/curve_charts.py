@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from checker.evidence.labels import without_eval
 from checker.report.charts import (
     GRID,
     INK,
@@ -40,6 +41,8 @@ COLOURS = ("#1f4e79", "#b3261e", "#1b7f3b", "#7a5ea8", "#c77700", "#4d4d4d", "#0
 DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 1)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 PANEL_W, PANEL_H = 4.3, 3.1
+ANNOTATE_AT_MOST = 8
+"""A panel with at most this many evaluated runs names each beside its point."""
 FORMATS = ("png", "svg")
 
 
@@ -101,13 +104,13 @@ def _draw(
     legend_rows = math.ceil(entries / ncol)
     with _rc():
         width = max(7.5, PANEL_W * cols)
-        height = PANEL_H * rows * (0.8 if differences else 1) + 0.55 + 0.2 * legend_rows
+        height = PANEL_H * rows * (0.8 if differences else 1) + 0.4 + 0.2 * legend_rows
         fig = Figure(figsize=(width, height), dpi=110)
         fig.subplots_adjust(
             left=0.75 / width,
             right=1 - 0.2 / width,
             top=1 - 0.35 / height,
-            bottom=(0.75 + 0.2 * legend_rows) / height,
+            bottom=(0.6 + 0.2 * legend_rows) / height,
             hspace=0.55,
             wspace=0.25,
         )
@@ -120,7 +123,8 @@ def _draw(
             if differences:
                 dax = fig.add_subplot(grid[r + 1, c], sharex=ax)
                 _difference_panel(dax, differences[i], axis)
-        _legend(fig, names, ncol)
+        kinds = {str(p.kind) for _, cs in panels for c in cs for p in c.points}
+        _legend(fig, names, ncol, kinds)
         buf = io.BytesIO()
         if fmt == "png":
             fig.savefig(buf, format="png", metadata={"Software": None})
@@ -192,11 +196,63 @@ def _panel(ax: Any, eval_id: str, cs: Sequence[ConfigCurve], names: list[str], a
             ]
         ax.set_xticks(ticks, [_fb(v, axis) for v in ticks])
         ax.xaxis.set_minor_locator(_null())
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
+    # the scale reaches 1 unless every interval stays low (then low scores stay readable)
+    top = max((p.upper for c in cs for p in c.points), default=1.0)
+    top = max((u for c in cs for u in c.best.upper), default=top) if cs else top
+    ymax = 1.0 if top > 0.6 else 0.6 if top > 0.3 else 0.3 if top > 0.12 else 0.12
+    steps = 4 if ymax == 1.0 else 3  # 0 .25 .5 .75 1, or 0 .1 .2 .3
+    ticks = [round(ymax * i / steps, 4) for i in range(steps + 1)]
+    ax.set_ylim(-0.02 * ymax, ymax * 1.02)
+    ax.set_yticks(ticks, [f"{t:.3g}".lstrip("0") or "0" for t in ticks])
     ax.set_title(_tex(eval_id), loc="left", fontsize=9, color=INK)
     ax.set_xlabel(f"mean spend per task ({axis_label(axis)}, log scale)", color=MUTED)
     ax.set_ylabel("score")
+    evaluated = [(c, p) for c in cs for p in c.points if p.kind == "evaluated"]
+    if len(names) == 1 and len(evaluated) <= ANNOTATE_AT_MOST and hi > 0:  # name each run
+        _annotate(ax, evaluated, names, (lo / 1.6, hi * 1.6))
+
+
+def _annotate(
+    ax: Any, evaluated: list[tuple[Any, Any]], names: list[str], xlim: tuple[float, float]
+) -> None:
+    """Name each evaluated run beside its point, above or below, right or left: the first
+    place whose (estimated) box overlaps no label placed before."""
+    from matplotlib.patheffects import withStroke
+
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box = ax.get_position()
+    decades_per_inch = math.log10(xlim[1] / xlim[0]) / (box.width * fig_w)
+    score_per_inch = (ax.get_ylim()[1] - ax.get_ylim()[0]) / (box.height * fig_h)
+    placed: list[tuple[float, float, float, float]] = []
+    for c, p in sorted(evaluated, key=lambda cp: cp[1].budget):
+        text = without_eval(p.label, c.eval)
+        w = len(text) * 0.052 * decades_per_inch  # 6.5 pt DejaVu Sans, about 0.052 in a char
+        h = 0.12 * score_per_inch
+        dx, dy = 0.07 * decades_per_inch, 0.07 * score_per_inch
+        x, y = math.log10(p.budget), p.estimate
+        right_room = x + dx + w <= math.log10(xlim[1])
+        options = [(1, 1), (1, -1), (-1, 1), (-1, -1)] if right_room else [(-1, 1), (-1, -1)]
+        for sx, sy in options:
+            x0 = x + dx if sx > 0 else x - dx - w
+            y0 = y + dy if sy > 0 else y - dy - h
+            cand = (x0, y0, x0 + w, y0 + h)
+            if not any(
+                cand[0] < q[2] and q[0] < cand[2] and cand[1] < q[3] and q[1] < cand[3]
+                for q in placed
+            ):
+                break
+        placed.append(cand)
+        ax.annotate(
+            _tex(text),
+            (p.budget, p.estimate),
+            xytext=(5 * sx, 5 * sy),
+            textcoords="offset points",
+            ha="left" if sx > 0 else "right",
+            va="bottom" if sy > 0 else "top",
+            fontsize=6.5,
+            color=style(names.index(_series(c)))["color"],
+            path_effects=[withStroke(linewidth=2.2, foreground="white")],  # legible over lines
+        )
 
 
 def _difference_panel(ax: Any, diffs: Sequence[tuple[str, Any]], axis: str) -> None:
@@ -223,7 +279,7 @@ def _difference_panel(ax: Any, diffs: Sequence[tuple[str, Any]], axis: str) -> N
     ax.set_xlabel(f"budget per task ({axis_label(axis)})", color=MUTED)
 
 
-def _legend(fig: Any, names: list[str], ncol: int) -> None:
+def _legend(fig: Any, names: list[str], ncol: int, kinds: set[str]) -> None:
     from matplotlib.lines import Line2D
 
     handles = [
@@ -233,18 +289,24 @@ def _legend(fig: Any, names: list[str], ncol: int) -> None:
         for i in range(len(names))
     ]
     labels = [_tex(n) for n in names]
-    handles += [
-        Line2D([], [], color=MUTED, lw=1.4, drawstyle="steps-post"),
-        Line2D([], [], color=MUTED, ls="none", marker="o", ms=4.5),
-        Line2D([], [], color=MUTED, ls="none", marker="o", mfc="white", ms=3.5),
-        Line2D([], [], color=MUTED, ls=":", lw=0.8),
+    marks = [
+        ("always", Line2D([], [], color=MUTED, lw=1.4), "P*: best at or below the budget (band)"),
+        (
+            "evaluated",
+            Line2D([], [], color=MUTED, ls="none", marker="o", ms=4.5),
+            "run as evaluated (interval)",
+        ),
+        (
+            "best-of-k",
+            Line2D([], [], color=MUTED, ls="none", marker="o", mfc="white", ms=3.5),
+            "best-of-k",
+        ),
+        ("truncated", Line2D([], [], color=MUTED, ls=":", lw=0.8), "run truncated at lower caps"),
     ]
-    labels += [
-        "P*: best at or below the budget (band)",
-        "run as evaluated (interval)",
-        "best-of-k",
-        "run truncated at lower caps",
-    ]
+    for kind, handle, text in marks:
+        if kind == "always" or kind in kinds:
+            handles.append(handle)
+            labels.append(text)
     fig.legend(
         handles,
         labels,

@@ -59,15 +59,21 @@ def curve_table(c: ConfigCurve, width: int = 80) -> list[str]:
             f"{format_budget(p.budget, axis):>12}  {p.estimate:5.2f}  "
             f"[{p.lower:.2f}, {p.upper:.2f}]  {star:5.2f}"
         )
-    for run in dict.fromkeys(p.run for p in c.points if p.kind == "truncated"):
+    truncated = list(dict.fromkeys(p.run for p in c.points if p.kind == "truncated"))
+    if truncated:
+        out.append("  truncated at lower caps (lowest cap … highest):")
+    for run in truncated:
         cut = [p for p in c.points if p.run == run and p.kind == "truncated"]
         first, last = cut[0], cut[-1]
         name = without_eval(first.label.rsplit(", cut at", 1)[0].rsplit(" @ cut at", 1)[0], c.eval)
         tail = (
-            f", truncated: {first.estimate:.2f} at {format_budget(first.budget, axis)} … "
+            f"{first.estimate:.2f} at {format_budget(first.budget, axis)} … "
             f"{last.estimate:.2f} at {format_budget(last.budget, axis)}"
         )
-        out.append(f"  {_short(name, max(12, width - 2 - len(tail)))}{tail}")
+        if len(name) + len(tail) + 6 <= width:
+            out.append(f"    {name}: {tail}")
+        else:
+            out += [f"    {_short(name, width - 5)}:", f"      {tail}"]
     if c.own_max is not None:
         o = c.own_max
         out.append(
@@ -93,7 +99,7 @@ def curves_text(cs: CurveSet, axis: str, width: int = 80) -> str:
     if cs.truncation:
         text += "\n\n" + textwrap.fill(
             "Truncated: each run read as if every attempt had been capped at a lower spend (an "
-            "attempt over the cap fails): a lower bound on a capped run. P* counts it.",
+            "attempt over the cap fails): a lower bound on a capped run. P* counts them.",
             width,
         )
     return text + "\n"
