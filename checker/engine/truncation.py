@@ -22,7 +22,14 @@ import dataclasses
 import numpy as np
 
 from checker.budget import Axis
-from checker.engine.configs import SUCCESS_CUTOFF, Config, RunData, configurations, run_spend
+from checker.engine.configs import (
+    SUCCESS_CUTOFF,
+    Config,
+    RunData,
+    make_config,
+    run_spend,
+    task_weights,
+)
 from checker.evidence.model import Evidence
 from checker.policy.model import Pricing
 
@@ -123,28 +130,49 @@ def truncated_configurations(
 
     The arguments are those :func:`~checker.engine.configs.configurations` took for the same
     runs: with the same ``key`` the bootstrap draws the same task weights, so a truncated
-    configuration and the run it comes from are resampled together (paired).
+    configuration and the run it comes from are resampled together (paired). The replicates
+    of every cap of every run that covers the eval's whole task set come from one matrix
+    product (the weight matrix is read once, not once per cap).
 
     Returns:
         One configuration per run and cap, with ``truncated_at`` set to the cap.
     """
+    cache = {} if cache is None else cache
+    universe, weights = task_weights(
+        runs, families=families, replicates=replicates, seed=seed, key=key, cache=cache
+    )
+    if weights is None:
+        return []
+    index = {t: i for i, t in enumerate(universe)}
     cut = [
-        (cap, data)
+        (rd, cap, data)
         for rd in runs
         for cap, data in truncated_runs(evidence, rd, axis, pricing, points=points)
     ]
     if not cut:
         return []
-    cfgs = configurations(
-        [data for _, data in cut],
-        families=families,
-        replicates=replicates,
-        seed=seed,
-        key=key,
-        alpha=alpha,
-        repeated_sampling=False,
-        axis=axis,
-        parallel=False,
-        cache=cache,
-    )
-    return [dataclasses.replace(c, truncated_at=cap) for (cap, _), c in zip(cut, cfgs, strict=True)]
+    of_run: dict[str, np.ndarray | None] = {}  # a run's weight columns (None: all, in order)
+    for rd in {rd.run.id: rd for rd, _, _ in cut}.values():
+        cols = np.fromiter((index[t] for t in rd.tasks), dtype=np.int64, count=len(rd.tasks))
+        full = cols.size == len(universe) and bool(np.all(cols == np.arange(cols.size)))
+        of_run[rd.run.id] = None if full else cols
+    columns = [of_run[rd.run.id] for rd, _, _ in cut]
+    reps = np.empty((weights.shape[0], len(cut)))
+    whole = [i for i, c in enumerate(columns) if c is None]
+    if whole:  # one product for every cap of every run on the whole task set
+        per_task = np.column_stack([cut[i][2].score_sum / cut[i][2].n for i in whole])
+        reps[:, whole] = (weights @ per_task) / weights.sum(axis=1)[:, None]
+    for i, sel in enumerate(columns):
+        if sel is not None:
+            w = weights[:, sel]
+            wsum = w.sum(axis=1)
+            wsum[wsum == 0] = np.nan  # a replicate that drew none of this run's tasks
+            data = cut[i][2]
+            reps[:, i] = (w @ (data.score_sum / data.n)) / wsum
+    return [
+        dataclasses.replace(
+            make_config(data, 1, data.budget, data.score_sum / data.n, reps[:, i], seed, alpha),
+            truncated_at=cap,
+        )
+        for i, (_, cap, data) in enumerate(cut)
+    ]
