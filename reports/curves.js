@@ -74,15 +74,23 @@
     });
     if (!(hi > 0)) return div;
     const x0 = Math.log10(lo / 1.6), x1 = Math.log10(hi * 1.6);
+    // the score scale reaches 1 unless every interval stays low (as the PNG charts do)
+    let top = 0;
+    p.curves.forEach(function (c) {
+      c.points.forEach(function (q) { top = Math.max(top, q.upper); });
+      c.best.upper.forEach(function (u) { top = Math.max(top, u); });
+    });
+    const ymax = top > 0.6 ? 1 : top > 0.3 ? 0.6 : top > 0.12 ? 0.3 : 0.12;
     const X = function (b) { return M.l + (Math.log10(b) - x0) / (x1 - x0) * (W - M.l - M.r); };
-    const Y = function (s) { return H - M.b - s * (H - M.t - M.b); };
+    const Y = function (s) { return H - M.b - s / ymax * (H - M.t - M.b); };
     const grid = el("g", {}, svg);
     for (let k = Math.ceil(x0); k <= Math.floor(x1); k++) {
       const v = Math.pow(10, k);
       el("line", { x1: X(v), x2: X(v), y1: M.t, y2: H - M.b, stroke: "#e4e4e4" }, grid);
       el("text", { x: X(v), y: H - M.b + 15, "text-anchor": "middle", class: "tick" }, grid).textContent = fmt(v, axis);
     }
-    [0, 0.25, 0.5, 0.75, 1].forEach(function (s) {
+    const steps = ymax === 1 ? 4 : 3;
+    Array.from({ length: steps + 1 }, function (_, i) { return Math.round(ymax * i / steps * 1e4) / 1e4; }).forEach(function (s) {
       el("line", { x1: M.l, x2: W - M.r, y1: Y(s), y2: Y(s), stroke: "#e4e4e4" }, grid);
       el("text", { x: M.l - 6, y: Y(s) + 4, "text-anchor": "end" }, grid).textContent = String(s);
     });

@@ -146,7 +146,7 @@ def curves(
         axes = [axis] if axis and html is None else list(AXES)
         from checker.cli._progress import threshold_progress
 
-        with threshold_progress() as progress:
+        with threshold_progress("drawing") as progress:
             cs = budget_curves(
                 ev,
                 evals=split_names(eval_ids),
