@@ -103,7 +103,9 @@ def compare(
             "unknown-reference",
             f"{a!r} and {b!r} were evaluated at budgets that do not overlap on {eval_id!r} "
             f"({_span(curve[a][0], axis)} vs {_span(curve[b][0], axis)})",
-            hint="a matched-budget comparison needs at least one common budget range",
+            hint="a matched-budget comparison needs at least one common budget range; "
+            "compare_models (`rspcheck compare`) states the finding instead: one dominates, "
+            "or they are not comparable and which run would make them so",
         )
     x = np.linspace(lo, hi, GRID) if hi > lo else np.array([lo])
     ya = interp_log_budget(curve[a][0], curve[a][1], x)
