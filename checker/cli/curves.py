@@ -63,6 +63,7 @@ def curves(
         typer.Argument(
             help="Evidence: manifests, Inspect logs (.eval/.json), lm-eval results, attempts "
             "tables (what `check -e` accepts).",
+            metavar="SOURCES...",
             show_default=False,
         ),
     ],
@@ -73,7 +74,9 @@ def curves(
     models: Annotated[
         list[str] | None,
         typer.Option(
-            "--models", help="Only these models (`model` or `model@scaffold`); repeatable."
+            "--models",
+            help="Only these models (`model` or `model@scaffold`); repeatable or "
+            "comma-separated (`--models a,b`).",
         ),
     ] = None,
     axis: Annotated[
