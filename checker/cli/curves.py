@@ -63,7 +63,7 @@ def curves(
         typer.Argument(
             help="Evidence: manifests, Inspect logs (.eval/.json), lm-eval results, attempts "
             "tables (what `check -e` accepts).",
-            metavar="SOURCES...",
+            metavar="SOURCES",
             show_default=False,
         ),
     ],
