@@ -10,6 +10,7 @@ signed report)::
     det = checker.evaluate(policy, evidence, model="candidate")
     det.gate.result                                              # 'block'
     pdf = checker.render_pdf(det)                                # reproducible, JSON attached
+    curves = checker.budget_curves(evidence)                     # performance vs budget, no policy
 
 Every name below is imported on first use, so ``import checker`` (and the command line's
 ``--help``) stays fast: numpy, scipy, WeasyPrint and pyHanko load only when a call needs them.
@@ -30,6 +31,8 @@ _HOMES: dict[str, str] = {
     "load_evidence": "checker.evidence",
     "evaluate": "checker.engine.evaluate",
     "compare": "checker.engine.compare",
+    "compare_models": "checker.engine.compare",
+    "budget_curves": "checker.engine.budget_curves",
     "Determination": "checker.determination",
     "load_determination": "checker.determination",
     "render_pdf": "checker.report.render",
@@ -41,7 +44,9 @@ __all__ = [
     "Determination",
     "RspcheckError",
     "__version__",
+    "budget_curves",
     "compare",
+    "compare_models",
     "evaluate",
     "load_determination",
     "load_evidence",
@@ -53,7 +58,8 @@ __all__ = [
 
 if TYPE_CHECKING:  # what a type checker and an IDE see; at run time, __getattr__ below
     from checker.determination import Determination, load_determination
-    from checker.engine.compare import compare
+    from checker.engine.budget_curves import budget_curves
+    from checker.engine.compare import compare, compare_models
     from checker.engine.evaluate import evaluate
     from checker.errors import RspcheckError
     from checker.evidence import load_evidence

@@ -50,6 +50,12 @@ ReasonCode = Literal[
 ]
 
 
+def _omit_defaults(data: dict, **defaults: object) -> dict:
+    """``data`` without the keys whose value is the given default (fields added to the format
+    later, written only when they say something)."""
+    return {k: v for k, v in data.items() if k not in defaults or v != defaults[k]}
+
+
 class Out(BaseModel):
     """Base of the determination's models: frozen, strict, documented."""
 
@@ -114,6 +120,14 @@ class EvaluatedPoint(Out):
     """Tasks scored."""
     grade: Literal["attempts", "summary"]
     """``summary``: lower-grade evidence (binomial bounds, no task resampling)."""
+    truncated_at: float | None = None
+    """A budget-truncated configuration: the run read as if each attempt had been capped at
+    this spend on the axis (absent: the run as evaluated)."""
+
+    @pydantic.model_serializer(mode="wrap")
+    def _omit_untruncated(self, handler: pydantic.SerializerFunctionWrapHandler) -> dict:
+        # absent rather than null: determinations made before truncation existed read the same
+        return _omit_defaults(handler(self), truncated_at=None)
 
 
 class Curve(Out):
@@ -391,6 +405,13 @@ class DecisionSettings(Out):
     """Expected yearly factor by which the cost of a fixed score falls (None: not stated)."""
     compare_with: str | None
     """The model compared with (None: no comparison asked)."""
+    truncation: bool = False
+    """Whether budget-truncated configurations are credited (absent: not credited)."""
+
+    @pydantic.model_serializer(mode="wrap")
+    def _omit_default_truncation(self, handler: pydantic.SerializerFunctionWrapHandler) -> dict:
+        # absent when off, so determinations made before truncation existed read the same
+        return _omit_defaults(handler(self), truncation=False)
 
 
 class Determination(Out):

@@ -3,6 +3,7 @@
 Usage (needs the ``dev`` extra, i.e. ``inspect-ai``)::
 
     python tests/gen_inspect_logs.py [--out tests/data/inspect]
+    python tests/gen_inspect_logs.py --set budget     # tests/data/inspect-budget
 
 A simulated model provider, registered with ``@modelapi(name="budgetsim")``, answers arithmetic
 questions. Its accuracy and its token usage depend on the budget it is given: ``reasoning_effort``
@@ -23,6 +24,12 @@ The logs written (names are stable; Inspect's own names carry a timestamp and ra
 * ``error_stopped.eval``   the provider raises on one question: the eval stops with status "error"
 * ``crashed_started.eval`` the process dies mid-run (``os._exit``): only the journal remains,
                            status "started", no header.json or summaries.json
+
+``--set budget`` writes tests/data/inspect-budget instead: one 40-question dataset, 2 epochs,
+one scorer, at reasoning effort minimal, low, medium and high, and at medium effort with
+``max_tokens=1500`` (attempts do not adapt: a longer answer is cut off and wrong) and with
+``reasoning_tokens=1500`` (attempts adapt: the model reasons less and is as often right). The
+curves and truncation tests and the README's worked example read them.
 
 Randomness comes from a seeded hash of (question, config, call number), so reruns give the same
 scores and usage (ids, uuids and timestamps differ).
@@ -161,7 +168,14 @@ def _register() -> None:
     )
 
 
-def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name: str = "arith"):
+def _task(
+    n: int,
+    *,
+    with_grader: bool = False,
+    poison: int | None = None,
+    name: str = "arith",
+    exact_only: bool = False,
+):
     from inspect_ai import Task
     from inspect_ai.dataset import Sample
     from inspect_ai.model import get_model
@@ -229,6 +243,8 @@ def _task(n: int, *, with_grader: bool = False, poison: int | None = None, name:
         return score
 
     scorers = [exact(), closeness(), abs_error()] + ([graded()] if with_grader else [])
+    if exact_only:
+        scorers = [exact()]
     return Task(dataset=samples, solver=[generate()], scorer=scorers, name=name, version=2)
 
 
@@ -285,27 +301,62 @@ def _run(kind: str, work: Path) -> Path:
         logs = inspect_eval(
             _task(10), reasoning_effort="minimal", log_format="eval", log_buffer=3, **common
         )
+    elif kind.startswith("budget_"):
+        # One dataset at several budgets for the curves and truncation tests: reasoning
+        # effort, an output cap the attempts do not adapt to (max_tokens: an answer cut off
+        # is empty, hence wrong) and a reasoning budget they do adapt to (reasoning_tokens:
+        # the model thinks less, and is as often right).
+        caps = {"max_tokens": None, "reasoning_tokens": None}
+        _, effort, *cap = kind.split("_", 2)
+        if cap:
+            name, _, value = cap[0].rpartition("_")
+            caps[name] = int(value)
+        logs = inspect_eval(
+            _task(BUDGET_TASKS, name="arith", exact_only=True),
+            epochs=2,
+            reasoning_effort=effort,
+            log_format="eval",
+            **{k: v for k, v in caps.items() if v is not None},
+            **common,
+        )
     else:
         raise SystemExit(f"unknown kind {kind}")
     return Path(logs[0].location)
 
 
 KINDS = ("low_epochs3", "high_limits", "medium_maxtok", "error_stopped", "crashed_started")
+BUDGET_TASKS = 40
+#: ``--set budget``: the logs of tests/data/inspect-budget (curves, truncation, the README).
+BUDGET_KINDS = (
+    "budget_minimal",
+    "budget_low",
+    "budget_medium",
+    "budget_high",
+    "budget_medium_max_tokens_1500",
+    "budget_medium_reasoning_tokens_1500",
+)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=str(Path(__file__).parent / "data" / "inspect"))
+    ap.add_argument("--out", help="folder (default tests/data/inspect or inspect-budget)")
+    ap.add_argument(
+        "--set",
+        choices=("ingest", "budget"),
+        default="ingest",
+        help="ingest: the logs of the ingest tests; budget: one dataset at several budgets",
+    )
     ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one kind in this process
     ap.add_argument("--work", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         _run(args.one, Path(args.work))
         return
-    out = Path(args.out)
+    folder = "inspect" if args.set == "ingest" else "inspect-budget"
+    out = Path(args.out or Path(__file__).parent / "data" / folder)
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "INSPECT_DISPLAY": "none", "INSPECT_LOG_LEVEL": "error"}
-    for kind in KINDS:
+    for kind in KINDS if args.set == "ingest" else BUDGET_KINDS:
         with tempfile.TemporaryDirectory() as work:
             # each run in its own process: the crash run kills its process on purpose
             subprocess.run(

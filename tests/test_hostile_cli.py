@@ -74,6 +74,8 @@ class Case:
 CHECK = "check -p {in}/policy.yaml -e {in}/evidence.yaml --as-of 2026-11-01"
 VERIFY = "verify --trust {in}/keys/dev-root.pem --allow-dev-key"
 INGEST = "ingest table {in}/attempts-small.jsonl --model m --eval cyber-ctf"
+CURVES = "curves {in}/evidence.yaml --replicates 60"
+COMPARE = "compare -e {in}/evidence.yaml --replicates 60 --models"
 
 CASES: list[Case] = [
     # -- output paths: never onto an input, never into a folder made up, regular files only
@@ -308,6 +310,35 @@ CASES: list[Case] = [
         "diff-seed-negative", "diff {in}/policy.yaml {in}/policy.yaml --seed -1", 2, "invalid-value"
     ),
     Case("lint-strict-fails-on-warnings", "lint {in}/policy-above-one.yaml --strict", 1, None),
+    # -- curves and compare: the same sources as check -e, outputs as careful
+    Case("curves-png-onto-evidence", f"{CURVES} --png {{in}}/evidence.yaml", 2, "output-is-input"),
+    Case(
+        "curves-html-onto-attempts",
+        f"{CURVES} --html {{in}}/attempts-small.jsonl",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "curves-csv-into-missing-folder",
+        f"{CURVES} --csv {{out}}/missing/c.csv",
+        2,
+        "output-unwritable",
+        absent=("{out}/missing",),
+    ),
+    Case("curves-json-onto-dev-null", f"{CURVES} --json /dev/null", 2, "output-unwritable"),
+    Case("curves-of-dev-zero", "curves /dev/zero", 2, "not-regular-file", timeout=10),
+    Case("curves-of-deep-json", "curves {in}/deep.json", 2, "yaml-too-deep"),
+    Case("curves-k-max-huge", f"{CURVES} --k-max 100000000", 2, "invalid-value"),
+    Case("curves-replicates-zero", f"{CURVES} --replicates 0", 2, "invalid-value"),
+    Case("curves-unknown-model", f"{CURVES} --models nobody", 2, "unknown-reference"),
+    Case("compare-one-model", f"{COMPARE} candidate", 2, "invalid-value"),
+    Case(
+        "compare-png-onto-evidence",
+        f"{COMPARE} candidate candidate@react --png {{in}}/evidence.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case("compare-unknown-eval", f"{COMPARE} a b --eval nothing", 2, "unknown-reference"),
 ]
 
 

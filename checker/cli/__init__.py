@@ -48,6 +48,7 @@ def _register() -> None:
     from checker.cli import backtest as _backtest  # noqa: F401
     from checker.cli import check as _check  # noqa: F401
     from checker.cli import compare as _compare  # noqa: F401
+    from checker.cli import curves as _curves  # noqa: F401
     from checker.cli import demo as _demo  # noqa: F401
     from checker.cli import diff as _diff  # noqa: F401
     from checker.cli import explain as _explain  # noqa: F401
@@ -58,7 +59,7 @@ def _register() -> None:
     from checker.cli import verify as _verify  # noqa: F401
 
     # --help lists commands in the order a new user meets them, not in import order.
-    order = ["demo", "lint", "check", "compare", "report", "verify", "keygen", "ingest"]
+    order = ["demo", "lint", "check", "compare", "curves", "report", "verify", "keygen", "ingest"]
     order += ["explain", "backtest", "diff"]  # for policy authors
 
     def rank(command: typer.models.CommandInfo) -> int:

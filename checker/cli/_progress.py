@@ -11,9 +11,9 @@ DELAY_S = 1.0
 
 
 @contextmanager
-def threshold_progress() -> Iterator[Callable[[int, int, str], None]]:
+def threshold_progress(verb: str = "deciding") -> Iterator[Callable[[int, int, str], None]]:
     """Yield a ``progress(done, total, label)`` callback that draws a bar once work has taken
-    more than a second (quick runs and CI logs stay clean)."""
+    more than a second (quick runs and CI logs stay clean); ``verb`` leads the label."""
     if not sys.stderr.isatty():
         yield lambda done, total, label: None
         return
@@ -30,7 +30,7 @@ def threshold_progress() -> Iterator[Callable[[int, int, str], None]]:
             if time.monotonic() - start < DELAY_S:
                 return
             bar = Progress(
-                TextColumn("deciding {task.description}"),
+                TextColumn(verb + " {task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),

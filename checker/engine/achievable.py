@@ -460,7 +460,8 @@ def _extrapolate(
         return
     by_scaffold: dict[str, list[Config]] = {}
     for c in configs:
-        if c.k == 1:
+        # truncated configurations are one run read at many caps, not independent runs
+        if c.k == 1 and c.truncated_at is None:
             by_scaffold.setdefault(c.run.scaffold, []).append(c)
     lows: list[np.ndarray] = []
     highs: list[np.ndarray] = []

@@ -82,6 +82,9 @@ class Config:
     it has no others). Curve families are fitted to these, paired across budgets: widening
     each budget with independent draws adds noise the fits turn into width at every
     extrapolated budget, where the exact floor belongs only at the evaluated ones."""
+    truncated_at: float | None = None
+    """Set on a budget-truncated configuration (:mod:`checker.engine.truncation`): the
+    per-attempt cap on the axis at which the run's attempts were cut off (None: as run)."""
 
 
 def run_spend(
@@ -259,21 +262,12 @@ def configurations(
             :class:`~checker.engine.attempts.LazyAttempts` per attempt-level run is appended
             to it.
     """
-    attempt_runs = [r for r in runs if r.grade == "attempts"]
-    universe = sorted({t for r in attempt_runs for t in r.tasks})
+    if cache is None:
+        cache = {}
+    universe, weights = task_weights(
+        runs, families=families, replicates=replicates, seed=seed, key=key, cache=cache
+    )
     index = {t: i for i, t in enumerate(universe)}
-    weights = None
-    if universe:
-        cache_key = ("weights", key, replicates, tuple(universe))
-        if cache is None or cache_key not in cache:
-            clusters = np.array([families.get(t, t) for t in universe], dtype=object)
-            drawn = replicate_weights(
-                len(universe), replicates, stream(seed, "weights", key), clusters=clusters
-            )
-            if cache is None:
-                cache = {}
-            cache[cache_key] = drawn
-        weights = cache[cache_key]
     out: list[Config] = []
     for r in runs:
         if r.grade == "summary":
@@ -319,8 +313,33 @@ def configurations(
         per_task = np.column_stack([c[2] for c in columns])  # (T, K)
         reps = (w @ per_task) / wsum[:, None]  # one matrix product for every k
         for j, (k, budget, values) in enumerate(columns):
-            out.append(_config(r, k, budget, values, reps[:, j], seed, alpha))
+            out.append(make_config(r, k, budget, values, reps[:, j], seed, alpha))
     return out
+
+
+def task_weights(
+    runs: list[RunData],
+    *,
+    families: dict[str, str],
+    replicates: int,
+    seed: int,
+    key: str,
+    cache: dict,
+) -> tuple[list[str], np.ndarray | None]:
+    """The bootstrap weights of one eval's attempt-level runs: their tasks (sorted, the
+    columns) and the (R, T) weight matrix drawn once per stream ``key`` and task set (``None``
+    when no run has attempts). Shared by :func:`configurations` and the truncated
+    configurations of the same runs, so that both are resampled together."""
+    universe = sorted({t for r in runs if r.grade == "attempts" for t in r.tasks})
+    if not universe:
+        return universe, None
+    cache_key = ("weights", key, replicates, tuple(universe))
+    if cache_key not in cache:
+        clusters = np.array([families.get(t, t) for t in universe], dtype=object)
+        cache[cache_key] = replicate_weights(
+            len(universe), replicates, stream(seed, "weights", key), clusters=clusters
+        )
+    return universe, cache[cache_key]
 
 
 def _k_values(n_min: int) -> np.ndarray:
@@ -329,7 +348,7 @@ def _k_values(n_min: int) -> np.ndarray:
     return np.unique(np.round(np.logspace(0, np.log10(n_min), MAX_K_POINTS)).astype(int))
 
 
-def _config(
+def make_config(
     r: RunData,
     k: int,
     budget: float,
@@ -338,6 +357,8 @@ def _config(
     seed: int,
     alpha: float,
 ) -> Config:
+    """One attempt-level configuration from its per-task values and bootstrap replicates,
+    widened to at least the exact Jeffreys interval (:func:`widen_with_jeffreys`)."""
     estimate = float(per_task.mean())
     n_tasks = len(per_task)
     successes = float(per_task.sum())

@@ -280,6 +280,7 @@ def evaluate(
             pricing=d.pricing.convention,
             price_fall_per_year=d.price_fall_per_year,
             compare_with=compare_with,
+            truncation=d.truncation,
         ),
         inputs=inputs,
         actors=[

@@ -257,6 +257,7 @@ def _point(c: Config, alpha: float, eval_id: str) -> EvaluatedPoint:
         upper=sig(float(hi)) or 0.0,
         n_tasks=c.n_tasks,
         grade=c.grade,
+        truncated_at=None if c.truncated_at is None else sig(c.truncated_at),
     )
 
 

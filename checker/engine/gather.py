@@ -14,6 +14,7 @@ from checker.budget import Axis
 from checker.determination import PriceUse, Reason
 from checker.engine.attempts import LazyAttempts
 from checker.engine.configs import Config, RunData, configurations, run_data
+from checker.engine.truncation import truncated_configurations
 from checker.evidence.model import Evidence
 from checker.policy.model import Policy, Threshold
 
@@ -234,10 +235,42 @@ def _configurations(
         attempts_cap=d.max_attempts_extrapolation_oom,
         extrapolations=attempts,
     )
+    if d.truncation:
+        cfgs += _truncated(policy, t, evidence, data, families, seed, cache, key=model)
     return EvalEvidence(
         eval=eval_id,
         runs=tuple(data),
         configs=tuple(cfgs),
         attempts=tuple(attempts),
         human_minutes=max(minutes) if minutes else None,
+    )
+
+
+def _truncated(
+    policy: Policy,
+    t: Threshold,
+    evidence: Evidence,
+    data: list[RunData],
+    families: dict[str, str],
+    seed: int,
+    cache: dict | None,
+    *,
+    key: str,
+) -> list[Config]:
+    """The runs read at lower per-attempt caps (``decision.truncation``), on the same
+    bootstrap weights as the eval's other configurations."""
+    d = policy.decision
+    axis = Axis(t.axis)
+    eval_id = data[0].run.eval
+    return truncated_configurations(
+        evidence,
+        data,
+        axis=axis,
+        pricing=d.pricing,
+        families=families,
+        replicates=d.bootstrap_replicates,
+        seed=seed,
+        key=f"{key}/{eval_id}/{axis}",
+        alpha=1.0 - d.confidence,
+        cache=cache,
     )

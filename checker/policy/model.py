@@ -438,6 +438,12 @@ class Decision(Strict):
     verifier (pass@k), or majority vote (needs answers the evidence may lack)."""
     parallel_attempts: bool = True
     """On the seconds axis, k attempts run in parallel cost the time of one."""
+    truncation: bool = False
+    """Credit budget-truncated configurations: a run with per-attempt spend read as the run
+    capped at lower budgets (an attempt that would spend more than the cap fails), a lower
+    bound on what a capped run reaches when attempts do not adapt to the cap. Off by default:
+    a policy that does not say so keeps deciding on the runs as evaluated, and the calibration
+    study has not yet covered truncated points (docs/curves.md)."""
     indeterminate_as: Literal["crossed", "block"] = "crossed"
     """How the gate treats an indeterminate threshold: as crossed (default, fail closed) or
     as an outright block."""

@@ -384,10 +384,23 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
             if c.alert is not None:
                 ax.plot(x, _nan(c.alert), color=ALERT, lw=1.1, ls=(0, (1, 1.5)), zorder=4)
 
+        # budget-truncated points (decision.truncation): small dots, no intervals, under the rest
+        cut = [p for p in t.points if p.truncated_at is not None]
+        if cut:
+            ax.plot(
+                [p.budget for p in cut],
+                [p.estimate for p in cut],
+                ls="none",
+                marker="o",
+                ms=1.8,
+                color=MUTED,
+                zorder=4.5,
+            )
         # evaluated points: k = 1 circles, k > 1 (repeated sampling) diamonds; summary hollow
         groups: dict[tuple[bool, bool], list[Any]] = {}
         for p in t.points:
-            groups.setdefault((p.k > 1, p.grade == "summary"), []).append(p)
+            if p.truncated_at is None:
+                groups.setdefault((p.k > 1, p.grade == "summary"), []).append(p)
         for (multi, summary), pts in sorted(groups.items()):
             px = [p.budget for p in pts]
             py = [p.estimate for p in pts]
@@ -490,13 +503,15 @@ def legend_entries(t: ThresholdResult) -> list[tuple[str, str]]:
     out.append(("threshold", "threshold T(b)"))
     if c.alert is not None:
         out.append(("alert", "alert function"))
-    kinds = {(p.k > 1, p.grade == "summary") for p in t.points}
+    kinds = {(p.k > 1, p.grade == "summary") for p in t.points if p.truncated_at is None}
     for multi, summary in sorted(kinds):
         key = ("multi" if multi else "single") + ("-summary" if summary else "")
         label = ("best-of-k, k > 1" if multi else "evaluated, k = 1") + (
             " (summary only)" if summary else ""
         )
         out.append((key, label))
+    if any(p.truncated_at is not None for p in t.points):
+        out.append(("truncated", "run truncated at a lower cap (lower bound)"))
     if t.crossing_budget.estimate is not None:
         out.append(("crossing", "crossing budget and interval"))
     out.append(("range", "assessed range ends"))

@@ -335,6 +335,7 @@ def _threshold_view(
         **_summary_view(t),
         "points": points,
         "points_left": len(t.points) - len(points),
+        "truncated_left": sum(p.truncated_at is not None for p in t.points),
         "chart": charts.data_uri(svg),
         "legend": charts.legend_entries(t),
         # the purple band's reach, as its label on the chart gives it (the lower-bound-only
@@ -356,7 +357,8 @@ def _listed_points(t: ThresholdResult) -> list[Any]:
     """The evaluated configurations the threshold page lists: every single-attempt (k = 1)
     configuration, and the repeated-sampling ones on the achievable frontier (no other
     configuration reaches at least as high a score for no more budget). The rest are counted
-    on the page; all of them are in the attached JSON (and drawn on the chart)."""
+    on the page, as are budget-truncated configurations (a run read at many lower caps: dots on
+    the chart); all of them are in the attached JSON (and drawn on the chart)."""
     out = []
     for p in t.points:
         dominated = any(
@@ -366,7 +368,7 @@ def _listed_points(t: ThresholdResult) -> list[Any]:
             and (q.budget < p.budget or q.estimate > p.estimate)
             for q in t.points
         )
-        if p.k == 1 or not dominated:
+        if p.truncated_at is None and (p.k == 1 or not dominated):
             out.append(p)
     return out
 
