@@ -357,6 +357,11 @@ class ComparisonResult(Out):
     """(budget, score) of a at its own largest evaluated budget."""
     own_max_b: tuple[float, float]
     """(budget, score) of b at its own largest evaluated budget."""
+    best_at_own_max_a: float | None = None
+    """P* of a at its largest budget: the best score within it (above the score there when a
+    cheaper run did better)."""
+    best_at_own_max_b: float | None = None
+    """P* of b at its largest budget, likewise."""
     summary: str
     """One-paragraph reading."""
 

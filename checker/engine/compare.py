@@ -95,7 +95,8 @@ def compare(
         axis=axis,
         parallel=True,
     )
-    curve = {name: _curve([c for c in cfgs if c.run.id in sides[name]]) for name in (a, b)}
+    mine = {name: [c for c in cfgs if c.run.id in sides[name]] for name in (a, b)}
+    curve = {name: _curve(mine[name]) for name in (a, b)}
     lo = max(curve[a][0][0], curve[b][0][0])
     hi = min(curve[a][0][-1], curve[b][0][-1])
     if hi < lo:
@@ -116,13 +117,18 @@ def compare(
         - interp_log_budget(curve[a][0], curve[a][2], x)[0]
     )
     lower, upper = percentile_bounds(diff, alpha)
-    own = {n: _own_max(curve[n]) for n in (a, b)}
+    own = {n: _own_max(mine[n]) for n in (a, b)}
+    best = {n: float(curve[n][2][0, -1]) for n in (a, b)}
+
+    def beside(n: str) -> str:  # P* beside the score at the top, where a cheaper run did better
+        return f" (best within it {best[n]:.2f})" if best[n] > own[n][1] + 5e-7 else ""
+
     i = int(np.argmax(np.abs(est)))
     summary = (
         f"At their own largest evaluated budgets, {a} scores {own[a][1]:.2f} at "
-        f"{format_budget(own[a][0], axis)} and {b} scores {own[b][1]:.2f} at "
-        f"{format_budget(own[b][0], axis)} (difference {own[b][1] - own[a][1]:+.2f}; budgets "
-        f"not matched). At matched budgets from {format_budget(10**lo, axis)} to "
+        f"{format_budget(own[a][0], axis)}{beside(a)} and {b} scores {own[b][1]:.2f} at "
+        f"{format_budget(own[b][0], axis)}{beside(b)} (difference "
+        f"{own[b][1] - own[a][1]:+.2f}; budgets not matched). At matched budgets from {format_budget(10**lo, axis)} to "
         f"{format_budget(10**hi, axis)}, {b} − {a} is {est[i]:+.2f} at "
         f"{format_budget(10 ** x[i], axis)} (interval {lower[i]:+.2f} to {upper[i]:+.2f})."
     )
@@ -137,6 +143,8 @@ def compare(
         upper=[_sig(v) for v in upper],
         own_max_a=(_sig(own[a][0]), _sig(own[a][1])),
         own_max_b=(_sig(own[b][0]), _sig(own[b][1])),
+        best_at_own_max_a=_sig(best[a]),
+        best_at_own_max_b=_sig(best[b]),
         summary=summary,
     )
 
@@ -155,8 +163,11 @@ def _curve(cfgs: list[Config]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ux, running_max(reps, axis=1), running_max(est)[None, :]
 
 
-def _own_max(curve: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[float, float]:
-    return float(10 ** curve[0][-1]), float(curve[2][0, -1])
+def _own_max(cfgs: list[Config]) -> tuple[float, float]:
+    """(budget, score) at the largest evaluated budget: the score there, not the best within it
+    (a token cap can cut the dearest run below a cheaper one's score)."""
+    top = max(c.budget for c in cfgs)
+    return top, max(c.estimate for c in cfgs if c.budget == top)
 
 
 def _span(x: np.ndarray, axis: Axis) -> str:

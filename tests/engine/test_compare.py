@@ -12,11 +12,11 @@ from checker.evidence.model import AttemptTable, EvalRun, Evidence, EvidenceMani
 from tests.engine.conftest import AS_OF, make_policy
 
 
-def two_models(seed: int = 0) -> Evidence:
+def two_models(seed: int = 0, plan: dict | None = None) -> Evidence:
     """previous: 0.2/0.4/0.6/0.8 at $1/$10/$100/$1000; candidate: 0.55/0.7/0.75/0.8 at
     $0.1/$1/$10/$100. At own maxima both score 0.8; at matched $1-$100 the candidate leads."""
     rng = np.random.default_rng(seed)
-    plan = {
+    plan = plan or {
         "previous": [(1.0, 0.2), (10.0, 0.4), (100.0, 0.6), (1000.0, 0.8)],
         "candidate": [(0.1, 0.55), (1.0, 0.7), (10.0, 0.75), (100.0, 0.8)],
     }
@@ -70,3 +70,20 @@ def test_evaluate_attaches_comparisons_when_asked():
         make_policy({}), two_models(), model="candidate", compare_with="previous", as_of=AS_OF
     )
     assert [(c.eval, c.a, c.b) for c in det.comparisons] == [("e", "previous", "candidate")]
+
+
+def test_own_maximum_is_the_score_at_the_largest_budget_with_the_best_beside_it():
+    # candidate's dearest run ($100) was cut off by a token cap and scores 0.6 (120 of 200
+    # tasks), below its $10 run's 0.75: the own-maximum line reports 0.6 at $100, with the best
+    # within $100 (P*, 0.75) beside it; previous' top run is also its best (0.8 at $1000).
+    ev = two_models(
+        plan={
+            "previous": [(1.0, 0.2), (10.0, 0.4), (100.0, 0.6), (1000.0, 0.8)],
+            "candidate": [(0.1, 0.55), (1.0, 0.7), (10.0, 0.75), (100.0, 0.6)],
+        }
+    )
+    r = compare(ev, "e", "previous", "candidate", axis="usd", replicates=200, seed=1)
+    assert r.own_max_b == (100.0, 0.6) and r.best_at_own_max_b == 0.75
+    assert r.own_max_a == (1000.0, 0.8) and r.best_at_own_max_a == 0.8
+    assert "candidate scores 0.60 at $100 (best within it 0.75)" in r.summary
+    assert "previous scores 0.80 at $1k and" in r.summary  # no "best within" where equal
