@@ -102,6 +102,9 @@ class EvaluatedPoint(Out):
 
     run: str
     """Run id."""
+    label: str | None = None
+    """What tells the run apart from the model's other runs on the eval, for people
+    (``cyber-ctf @ effort=high``); the id stays the key."""
     eval: str
     """Eval id."""
     scaffold: str

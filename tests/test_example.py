@@ -345,3 +345,12 @@ def test_check_cli_on_the_example_blocks(tmp_path: Path) -> None:
     )
     assert res.exit_code == 3, res.output
     assert json.loads(out.read_text())["gate"]["result"] == "block"
+
+
+def test_points_carry_readable_run_labels(dets: dict[int, dict[str, Any]]) -> None:
+    """Runs are named for people by what sets them apart (the reasoning effort here); the id
+    stays the key."""
+    t = _threshold(dets[SEEDS[0]], "cyber-high")
+    labels = {p["run"]: p["label"] for p in t["points"]}
+    assert labels["candidate-cyber-ctf-1"] == "cyber-ctf @ effort=minimal"
+    assert len(set(labels.values())) == len(labels)  # unique within the model's eval

@@ -128,7 +128,8 @@ def compare(
         f"At their own largest evaluated budgets, {a} scores {own[a][1]:.2f} at "
         f"{format_budget(own[a][0], axis)}{beside(a)} and {b} scores {own[b][1]:.2f} at "
         f"{format_budget(own[b][0], axis)}{beside(b)} (difference "
-        f"{own[b][1] - own[a][1]:+.2f}; budgets not matched). At matched budgets from {format_budget(10**lo, axis)} to "
+        f"{own[b][1] - own[a][1]:+.2f}; budgets not matched). At matched budgets from "
+        f"{format_budget(10**lo, axis)} to "
         f"{format_budget(10**hi, axis)}, {b} − {a} is {est[i]:+.2f} at "
         f"{format_budget(10 ** x[i], axis)} (interval {lower[i]:+.2f} to {upper[i]:+.2f})."
     )

@@ -33,6 +33,7 @@ from checker.engine.decide import Decision
 from checker.engine.gather import EvalEvidence, Gathered
 from checker.engine.grid import Grid
 from checker.engine.rounding import sig
+from checker.evidence.labels import run_labels
 from checker.policy.model import Policy, Threshold
 
 
@@ -81,6 +82,7 @@ def explain(
         crossing = _crossing(grid, curve, decision.lower, curves.evals)
         headroom = _headroom(grid, curve) if decision.state == "not_crossed" else Headroom(oom=None)
     alpha = 1.0 - policy.decision.confidence
+    labels = run_labels(rd.run for e in gathered.evals for rd in e.runs)
     return ThresholdResult(
         id=t.id,
         title=t.title,
@@ -98,7 +100,11 @@ def explain(
         coverage=decision.coverage,
         # Evidence used in canonical order, so file and run order never reach the JSON.
         points=sorted(
-            (_point(c, alpha, e.eval) for e in gathered.evals for c in e.configs),
+            (
+                _point(c, alpha, e.eval, labels.get(c.run.id))
+                for e in gathered.evals
+                for c in e.configs
+            ),
             key=lambda p: (p.eval, p.budget, p.k, p.run),
         ),
         evidence_runs=sorted(gathered.run_ids),
@@ -242,12 +248,13 @@ def _affordability(
     return out
 
 
-def _point(c: Config, alpha: float, eval_id: str) -> EvaluatedPoint:
+def _point(c: Config, alpha: float, eval_id: str, label: str | None) -> EvaluatedPoint:
     """An evaluated configuration as reported, with its bootstrap interval."""
     lo, hi = np.quantile(c.replicates, [alpha, 1 - alpha])
     lo, hi = min(lo, c.exact_lower), max(hi, c.exact_upper)  # never narrower than exact
     return EvaluatedPoint(
         run=c.run.id,
+        label=label,
         eval=eval_id,
         scaffold=c.run.scaffold,
         k=c.k,
