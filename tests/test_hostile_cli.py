@@ -248,6 +248,17 @@ CASES: list[Case] = [
         "unknown-reference",
     ),
     Case("lint-relation-cycle", "lint {in}/policy-cycle.yaml", 1, "relation-cycle"),
+    # extrapolation caps: past the calibrated distances, NaN, an unknown part
+    Case("lint-attempts-cap-2", "lint {in}/policy-attempts-cap-2.yaml", 1, "invalid-value"),
+    Case("lint-attempts-cap-map", "lint {in}/policy-attempts-cap-map.yaml", 1, "invalid-value"),
+    Case("lint-cap-nan", "lint {in}/policy-cap-nan.yaml", 1, "not-finite"),
+    Case("lint-cap-extra-key", "lint {in}/policy-cap-extra-key.yaml", 1, "unknown-key"),
+    Case(
+        "check-attempts-cap-2",
+        "check -p {in}/policy-attempts-cap-2.yaml -e {in}/evidence.yaml",
+        2,
+        "invalid-value",
+    ),
     # a date that names no day is a located value, not an unreadable file
     Case("lint-policy-impossible-date", "lint {in}/policy-date.yaml", 1, "invalid-value"),
     Case(
@@ -374,6 +385,20 @@ def _policy_variants(inputs: Path) -> None:
         ).replace("function: 0.6", "function: 1.2", 1)
     )
     (inputs / "policy-above-one.yaml").write_text(text.replace("[1.0e+7, 0.8]]", "[1.0e+7, 1.2]]"))
+    # extrapolation caps past what the calibration study found calibrated, or not numbers
+    cap = "  max_extrapolation_oom: 1\n"
+    assert cap in text
+    for name, value in (
+        ("policy-attempts-cap-2.yaml", "  max_attempts_extrapolation_oom: 2\n"),
+        (
+            "policy-attempts-cap-map.yaml",
+            "  max_attempts_extrapolation_oom: {crossed: 6, not_crossed: 1}\n",
+        ),
+        ("policy-cap-nan.yaml", "  max_extrapolation_oom: {crossed: .nan, not_crossed: 0.5}\n"),
+        ("policy-cap-extra-key.yaml", "  max_extrapolation_oom: {crossed: 1, ruled_out: 0.5}\n"),
+    ):
+        extra = cap if "attempts" in name else ""
+        (inputs / name).write_text(text.replace(cap, extra + value, 1))
 
 
 def _signed_pdfs(inputs: Path) -> None:
