@@ -101,9 +101,17 @@ def _page(
             tables[a].append(
                 {
                     "label": c.label,
+                    # Runs as evaluated (and best-of-k) first; a run's truncated reading has
+                    # tens of rows, folded below them so that the table stays readable.
                     "points": [
                         {**p.model_dump(), "budget_text": format_budget(p.budget, a)}
                         for p in c.points
+                        if p.kind != "truncated"
+                    ],
+                    "truncated": [
+                        {**p.model_dump(), "budget_text": format_budget(p.budget, a)}
+                        for p in c.points
+                        if p.kind == "truncated"
                     ],
                     "own_max": _own_text(c),
                 }
