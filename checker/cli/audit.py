@@ -1,0 +1,119 @@
+"""``rspcheck audit``: a system card's claims, checked for budget disclosure, and against a
+policy and evidence when given."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker.cli import app
+from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._options import AllowOutsideOpt
+from checker.engine import DEFAULT_SEED
+
+
+@app.command()
+def audit(
+    claims: Annotated[
+        Path, typer.Argument(help="Claims file (YAML/JSON, `kind: rspcheck-claims`).")
+    ],
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            "-e",
+            help="Evidence to reproduce claims and match comparisons with (as `check -e`); "
+            "repeatable.",
+        ),
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy", "-p", help="A policy: actor budgets per domain, thresholds to address."
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the audit as JSON (schemas/audit).")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    replicates: Annotated[
+        int, typer.Option(help="Bootstrap replicates of evidence checks.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
+    allow_outside: AllowOutsideOpt = None,
+) -> None:
+    """Audit a system card: are its results reported with their inference budget?
+
+    The card is encoded as a claims file (docs/audit.md): each result with its model, mode,
+    benchmark, metric, score, the budget as stated (or `not stated`) and where the card says
+    it; the comparisons it draws; the modes it offers. Findings, each with a stable code, a
+    severity and the claim's file:line:
+
+    **claims alone**: budget or attempts not stated, comparisons at unmatched budgets, modes
+    offered without an evaluation. **with --policy**: safety-relevant budgets orders of
+    magnitude below the policy's, thresholds no claim addresses. **with --evidence**: claims
+    not reproduced at their stated budget, the matched-budget comparison beside the card's
+    (survives, reversed, or cannot be checked), curves still rising at the top budget.
+
+    Exit codes: **0** no error-severity finding, **1** findings of severity error, **2** bad
+    input.
+
+    Example: `rspcheck audit examples/audit/simulated-card.yaml -e examples/evidence.yaml
+    -p policies/rspcheck-reference.yaml`
+    """
+    from checker.errors import RspcheckError
+    from checker.files.outputs import check_outputs, write_output
+
+    if format not in ("text", "json"):
+        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
+    if not 50 <= replicates <= 100_000:
+        raise bad_option("--replicates", f"{replicates} is outside 50 to 100000")
+    inputs: list[Path] = [claims, *(evidence or []), *([policy] if policy else [])]
+    outputs = {"--json": json_out}
+    try:
+        check_outputs(outputs, inputs=inputs)
+        from checker.audit.audit import audit as run_audit
+        from checker.audit.findings import AuditInput
+        from checker.audit.load import load_claims
+
+        loaded = load_claims(claims)
+        record: list[AuditInput] = []
+        pol = None
+        if policy is not None:
+            from checker.policy.load import load_policy
+
+            lp = load_policy(policy)
+            pol = lp.policy
+            record.append(AuditInput(role="policy", path=str(policy), sha256=lp.sha256))
+        ev = None
+        if evidence:
+            from checker.evidence import load_many
+
+            ev = load_many(evidence, allow_outside=allow_outside or ())
+            inputs += [Path(name) for name, _ in ev.files]
+            record += [AuditInput(role="evidence", path=n, sha256=d) for n, d in ev.files]
+            check_outputs(outputs, inputs=inputs)
+        result = run_audit(
+            loaded, evidence=ev, policy=pol, inputs=record, replicates=replicates, seed=seed
+        )
+        text = result.model_dump_json(indent=2) + "\n"
+        if json_out:
+            write_output(json_out, text, inputs=inputs)
+    except RspcheckError as err:
+        print_problems(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if format == "json":
+        sys.stdout.write(text)
+    else:
+        from checker.audit.text import audit_text
+
+        width = min(100, shutil.get_terminal_size((80, 24)).columns)
+        typer.echo(audit_text(result, width), nl=False)
+        for flag, path in outputs.items():
+            if path is not None:
+                typer.echo(f"{flag[2:]} written to {path}")
+    raise typer.Exit(result.exit_code)
