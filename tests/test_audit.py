@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -124,7 +125,12 @@ def test_claims_alone_give_the_disclosure_findings() -> None:
 
 
 def test_same_inputs_same_bytes() -> None:
-    args = {"evidence": load_evidence(DATA / "evidence.yaml"), "replicates": 100, "seed": 7}
+    args = {
+        "evidence": load_evidence(DATA / "evidence.yaml"),
+        "replicates": 100,
+        "seed": 7,
+        "as_of": dt.date(2026, 12, 8),
+    }
     a = audit(load_claims(CLAIMS), **args).model_dump_json()  # type: ignore[arg-type]
     b = audit(load_claims(CLAIMS), **args).model_dump_json()  # type: ignore[arg-type]
     assert a == b
@@ -176,3 +182,27 @@ def test_the_published_claims_audit_from_the_claims_alone() -> None:
 def test_lint_reads_a_claims_file() -> None:
     result = CliRunner().invoke(app, ["lint", str(CLAIMS)])
     assert result.exit_code == 0, result.output
+
+
+def test_signed_pdf_verifies_and_html_has_the_findings(tmp_path: Path) -> None:
+    from checker.audit.render import audit_html, audit_pdf
+    from checker.sign import load_signer, make_dev_ca
+    from checker.sign.keys import load_certificates
+    from checker.sign.verify import extract_determination, verify_pdf
+
+    result = audit(load_claims(CLAIMS), as_of=dt.date(2026, 12, 8))
+    page = audit_html(result)
+    assert all(f.code in page for f in result.findings) and "<script" not in page
+    keys = make_dev_ca(tmp_path / "keys")
+    signer = load_signer(keys.signer_key, keys.signer_cert, passphrase=None)
+    pdf = audit_pdf(result, signer=signer)
+    report = verify_pdf(
+        pdf,
+        load_certificates(keys.root_cert),
+        allow_dev_key=True,
+        inputs=[CLAIMS],
+    )
+    assert report.ok, report.summary()
+    assert json.loads(extract_determination(pdf))["kind"] == "rspcheck-audit"
+    # unsigned: the same bytes twice
+    assert audit_pdf(result) == audit_pdf(result)

@@ -368,6 +368,21 @@ CASES: list[Case] = [
         "output-is-input",
     ),
     Case("audit-format-unknown", "audit {in}/claims.yaml --format yaml", 2, "invalid-value"),
+    Case(
+        "audit-pdf-onto-claims",
+        "audit {in}/claims.yaml --pdf {in}/claims.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case("audit-html-onto-a-folder", "audit {in}/claims.yaml --html {out}", 2, "output-unwritable"),
+    Case(
+        "audit-sign-without-pdf",
+        "audit {in}/claims.yaml --sign-key {in}/keys/dev-signer-key.pem "
+        "--sign-cert {in}/keys/dev-signer-cert.pem",
+        2,
+        "missing-key",
+    ),
+    Case("audit-as-of-not-a-date", "audit {in}/claims.yaml --as-of soon", 2, "invalid-value"),
 ]
 
 

@@ -11,6 +11,7 @@ comparison the document draws, and notes curves still rising at the top budget.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Literal
@@ -59,6 +60,7 @@ def audit(
     seed: int = 0,
     confidence: float = 0.95,
     progress: Callable[[str], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> Audit:
     """Audit a claims file.
 
@@ -71,6 +73,7 @@ def audit(
         seed: Bootstrap seed (same inputs and seed, same bytes).
         confidence: One-sided confidence level of each bound.
         progress: Called with a short label before each evidence check.
+        as_of: The day of the audit (default today, UTC).
 
     Returns:
         The audit: findings (errors first, then by line) and the disclosure summary.
@@ -97,7 +100,7 @@ def audit(
     if evidence is not None:
         strength.append("evidence")
     doc = cf.document
-    record = [AuditInput(role="claims", path=loaded.path, sha256=loaded.sha256)]
+    record = [AuditInput(role="claims", name=loaded.path, sha256=loaded.sha256)]
     return Audit(
         tool_version=__version__,
         document={
@@ -114,6 +117,7 @@ def audit(
         findings=found,
         disclosure=disclosure(cf.claims),
         seed=seed,
+        as_of=as_of or dt.datetime.now(dt.UTC).date(),
     )
 
 

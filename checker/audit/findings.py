@@ -6,6 +6,7 @@ rename one only with a deprecation. Severity ``error`` makes ``rspcheck audit`` 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -170,14 +171,14 @@ class DisclosureRow(Out):
 
 
 class AuditInput(Out):
-    """A file the audit read."""
+    """A file the audit read (the shape ``rspcheck verify`` matches given files against)."""
 
     role: Literal["claims", "evidence", "policy"]
     """What it was."""
-    path: str
-    """As given."""
-    sha256: str | None
-    """Digest of its bytes (None for evidence read as a folder or log set)."""
+    name: str
+    """Its path as given."""
+    sha256: str
+    """Digest of its bytes."""
 
 
 class Audit(Out):
@@ -205,6 +206,8 @@ class Audit(Out):
     """Share of claims stating budget, spend, attempts, scaffold: all, then per domain."""
     seed: int
     """Bootstrap seed of the evidence checks."""
+    as_of: dt.date
+    """The day of the audit (the PDF's date)."""
 
     @property
     def exit_code(self) -> int:

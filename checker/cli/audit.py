@@ -11,8 +11,19 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._errors import COMMAND_LINE, EXIT_BAD_INPUT, bad_option, print_problems
 from checker.cli._options import AllowOutsideOpt
+from checker.cli.report import (
+    P12Opt,
+    PassEnvOpt,
+    PassFileOpt,
+    PassPromptOpt,
+    PdfOpt,
+    SignCertOpt,
+    SignChainOpt,
+    SignKeyOpt,
+    TimestampOpt,
+)
 from checker.engine import DEFAULT_SEED
 
 
@@ -39,12 +50,27 @@ def audit(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the audit as JSON (schemas/audit).")
     ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the audit report as one HTML page.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    as_of: Annotated[
+        str | None, typer.Option(help="The audit's date, YYYY-MM-DD (default today).")
+    ] = None,
     replicates: Annotated[
         int, typer.Option(help="Bootstrap replicates of evidence checks.")
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
     allow_outside: AllowOutsideOpt = None,
+    pdf: PdfOpt = None,
+    sign_key: SignKeyOpt = None,
+    sign_cert: SignCertOpt = None,
+    sign_chain: SignChainOpt = None,
+    p12: P12Opt = None,
+    passphrase_env: PassEnvOpt = None,
+    passphrase_file: PassFileOpt = None,
+    passphrase_prompt: PassPromptOpt = False,
+    timestamp_url: TimestampOpt = None,
 ) -> None:
     """Audit a system card: are its results reported with their inference budget?
 
@@ -59,6 +85,11 @@ def audit(
     not reproduced at their stated budget, the matched-budget comparison beside the card's
     (survives, reversed, or cannot be checked), curves still rising at the top budget.
 
+    With `--pdf FILE` the audit is also written as a PDF/A-3b report carrying the audit JSON,
+    signed with the options `check` takes (`--sign-key` + `--sign-cert`, or `--p12`) and
+    verified with `rspcheck verify` as a determination is; `--html FILE` writes the same
+    content as one page.
+
     Exit codes: **0** no error-severity finding, **1** findings of severity error, **2** bad
     input.
 
@@ -72,10 +103,45 @@ def audit(
         raise bad_option("--format", f"{format!r} is not an output format: use text or json")
     if not 50 <= replicates <= 100_000:
         raise bad_option("--replicates", f"{replicates} is outside 50 to 100000")
-    inputs: list[Path] = [claims, *(evidence or []), *([policy] if policy else [])]
-    outputs = {"--json": json_out}
+    date = None
+    if as_of:
+        import datetime as dt
+
+        try:
+            date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise bad_option(
+                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
+            ) from None
+    from checker.cli.report import SigningOptions
+
+    signing = SigningOptions(
+        key=sign_key,
+        cert=sign_cert,
+        chain=tuple(sign_chain or ()),
+        p12=p12,
+        passphrase_env=passphrase_env,
+        passphrase_file=passphrase_file,
+        passphrase_prompt=passphrase_prompt,
+        timestamp_url=timestamp_url,
+    )
+    inputs: list[Path] = [
+        claims,
+        *(evidence or []),
+        *([policy] if policy else []),
+        *signing.files(),
+    ]
+    outputs = {"--json": json_out, "--html": html, "--pdf": pdf}
     try:
         check_outputs(outputs, inputs=inputs)
+        signer = signing.load_signer() if pdf is not None else None
+        if pdf is None and (sign_key or sign_cert or p12):
+            raise RspcheckError.one(
+                "missing-key",
+                "signing options need --pdf FILE (what would be signed?)",
+                file=COMMAND_LINE,
+                loc=("--pdf",),
+            )
         from checker.audit.audit import audit as run_audit
         from checker.audit.findings import AuditInput
         from checker.audit.load import load_claims
@@ -88,21 +154,39 @@ def audit(
 
             lp = load_policy(policy)
             pol = lp.policy
-            record.append(AuditInput(role="policy", path=str(policy), sha256=lp.sha256))
+            record.append(AuditInput(role="policy", name=str(policy), sha256=lp.sha256))
         ev = None
         if evidence:
             from checker.evidence import load_many
 
             ev = load_many(evidence, allow_outside=allow_outside or ())
             inputs += [Path(name) for name, _ in ev.files]
-            record += [AuditInput(role="evidence", path=n, sha256=d) for n, d in ev.files]
+            record += [AuditInput(role="evidence", name=n, sha256=d) for n, d in ev.files]
             check_outputs(outputs, inputs=inputs)
         result = run_audit(
-            loaded, evidence=ev, policy=pol, inputs=record, replicates=replicates, seed=seed
+            loaded,
+            evidence=ev,
+            policy=pol,
+            inputs=record,
+            replicates=replicates,
+            seed=seed,
+            as_of=date,
         )
         text = result.model_dump_json(indent=2) + "\n"
         if json_out:
             write_output(json_out, text, inputs=inputs)
+        if html:
+            from checker.audit.render import audit_html
+
+            write_output(html, audit_html(result), inputs=inputs)
+        if pdf is not None:
+            from checker.audit.render import audit_pdf
+
+            write_output(
+                pdf,
+                audit_pdf(result, signer=signer, timestamp_url=signing.timestamp_url),
+                inputs=inputs,
+            )
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -115,5 +199,8 @@ def audit(
         typer.echo(audit_text(result, width), nl=False)
         for flag, path in outputs.items():
             if path is not None:
-                typer.echo(f"{flag[2:]} written to {path}")
+                what = flag[2:] + (" (signed)" if flag == "--pdf" and signer else "")
+                typer.echo(f"{what} written to {path}")
+    if pdf is not None and signer is None:
+        typer.echo(f"{pdf} is UNSIGNED: sign it with --sign-key/--sign-cert or --p12", err=True)
     raise typer.Exit(result.exit_code)
