@@ -206,3 +206,14 @@ def test_signed_pdf_verifies_and_html_has_the_findings(tmp_path: Path) -> None:
     assert json.loads(extract_determination(pdf))["kind"] == "rspcheck-audit"
     # unsigned: the same bytes twice
     assert audit_pdf(result) == audit_pdf(result)
+
+
+def test_demo_audit_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--audit", "--out", str(out), "--replicates", "100"])
+    assert result.exit_code == 0, result.output
+    assert "verified: OK" in result.output
+    data = json.loads((out / "audit.json").read_text())
+    assert data["kind"] == "rspcheck-audit" and data["as_of"] == "2026-10-20"
+    assert {"comparison-reversed", "mode-not-evaluated"} <= {f["code"] for f in data["findings"]}
+    assert (out / "audit.pdf").read_bytes().startswith(b"%PDF")

@@ -204,3 +204,39 @@ def audit(
     if pdf is not None and signer is None:
         typer.echo(f"{pdf} is UNSIGNED: sign it with --sign-key/--sign-cert or --p12", err=True)
     raise typer.Exit(result.exit_code)
+
+
+def run_audit_demo(out: Path, *, replicates: int | None, seed: int | None) -> None:
+    """``rspcheck demo --audit``: the audit example end to end, printed.
+
+    Args:
+        out: Folder to write into.
+        replicates: Bootstrap replicates (default 1000).
+        seed: Bootstrap seed (default the engine's).
+
+    Raises:
+        typer.Exit: 0 when the signed PDF verified, 4 when not, 2 on bad input.
+    """
+    from checker.audit.example import CLAIMS, run_audit_example
+    from checker.audit.text import audit_text
+    from checker.cli._errors import EXIT_VERIFY_FAILED
+    from checker.errors import RspcheckError
+
+    typer.echo(f"rspcheck demo --audit: {CLAIMS.name} (a simulated card) with the example's")
+    typer.echo("evidence and the reference policy.")
+    try:
+        ex = run_audit_example(out, replicates=replicates or 1000, seed=seed or DEFAULT_SEED)
+    except RspcheckError as err:
+        print_problems(err)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    width = min(100, shutil.get_terminal_size((80, 24)).columns)
+    typer.echo(audit_text(ex.audit, width), nl=False)
+    typer.echo("")
+    for what, path in (("audit (JSON)", ex.json), ("report (HTML)", ex.html)):
+        typer.echo(f"  {what:<20} {path}")
+    typer.echo(f"  {'signed report (PDF)':<20} {ex.pdf}")
+    typer.echo(f"  {'trust root':<20} {ex.trust_root}")
+    typer.echo(("verified: " if ex.verified else "NOT VERIFIED: ") + ex.summary)
+    typer.echo(f"  rspcheck verify {ex.pdf} --trust {ex.trust_root} --allow-dev-key")
+    if not ex.verified:
+        raise typer.Exit(EXIT_VERIFY_FAILED)
