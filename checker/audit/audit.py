@@ -21,6 +21,7 @@ from checker.audit.findings import (
     Audit,
     AuditInput,
     DisclosureRow,
+    EvidenceCurve,
     Finding,
     MatchedCheck,
     Reproduction,
@@ -565,6 +566,27 @@ def _policy(ctx: _Context, policy: Policy) -> list[Finding]:
 # --- with evidence ---------------------------------------------------------------------------
 
 
+def _thin(c: EvidenceCurve, most: int = 60) -> EvidenceCurve:
+    """At most ``most`` steps of a curve (truncated runs make hundreds), keeping each step
+    where P* changes and the last, so the chart and the JSON stay small."""
+    keep = [
+        j
+        for j in range(len(c.budgets))
+        if j == 0 or j == len(c.budgets) - 1 or c.estimate[j] != c.estimate[j - 1]
+    ]
+    if len(keep) > most:
+        stride = math.ceil(len(keep) / most)
+        keep = sorted(set(keep[::stride]) | {keep[-1]})
+    return c.model_copy(
+        update={
+            "budgets": [c.budgets[j] for j in keep],
+            "estimate": [c.estimate[j] for j in keep],
+            "lower": [c.lower[j] for j in keep],
+            "upper": [c.upper[j] for j in keep],
+        }
+    )
+
+
 def _top_claims(claims: list[Claim]) -> set[int]:
     """Per (evidence model, eval): the claim at the largest stated spend (the first when
     none states one), so that a rising curve is one finding, not one per claim on it."""
@@ -603,6 +625,17 @@ def _reproduce(ctx: _Context, i: int, claim: Claim, *, rising: bool) -> list[Fin
         ]
     out = []
     best = curve.best
+    drawn = _thin(
+        EvidenceCurve(
+            model=link.model,
+            eval=link.eval,
+            axis=axis.value,
+            budgets=best.budgets,
+            estimate=best.estimate,
+            lower=best.lower,
+            upper=best.upper,
+        )
+    )
     spend = getattr(b, axis.value) if b is not None else None
     if spend is None:
         out.append(
@@ -638,6 +671,7 @@ def _reproduce(ctx: _Context, i: int, claim: Claim, *, rising: bool) -> list[Fin
             rep = Reproduction(
                 axis=axis.value,
                 budget=spend,
+                claimed=claim.score,
                 estimate=best.estimate[j],
                 lower=best.lower[j],
                 upper=best.upper[j],
@@ -657,6 +691,7 @@ def _reproduce(ctx: _Context, i: int, claim: Claim, *, rising: bool) -> list[Fin
                         claims=[claim.id],
                         quotes=q,
                         reproduction=rep,
+                        curve=drawn,
                     )
                 )
     top = best.budgets[-1]
@@ -678,6 +713,7 @@ def _reproduce(ctx: _Context, i: int, claim: Claim, *, rising: bool) -> list[Fin
                     loc,
                     claims=[claim.id],
                     quotes=q,
+                    curve=drawn,
                 )
             )
     return out

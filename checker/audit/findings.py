@@ -84,12 +84,34 @@ class Reproduction(Out):
     """Budget axis."""
     budget: float
     """The stated budget on that axis."""
+    claimed: float
+    """The claimed score."""
     estimate: float
     """P* at that budget: the best the evidence shows at or below it."""
     lower: float
     """Lower confidence bound."""
     upper: float
     """Upper confidence bound."""
+
+
+class EvidenceCurve(Out):
+    """P*(b) of the evidence for a claim's model and eval: the best score at or below each
+    budget, with its bounds (what a reproduction or a "still rising" finding rests on)."""
+
+    model: str
+    """Evidence model."""
+    eval: str
+    """Evidence eval."""
+    axis: str
+    """Budget axis."""
+    budgets: list[float]
+    """The configurations' budgets, increasing."""
+    estimate: list[float]
+    """P* at each."""
+    lower: list[float]
+    """Lower bound."""
+    upper: list[float]
+    """Upper bound."""
 
 
 class MatchedCheck(Out):
@@ -144,6 +166,8 @@ class Finding(Out):
     """A claim on the evidence's curve (reproduction findings)."""
     matched: MatchedCheck | None = None
     """The matched-budget comparison (comparison findings with evidence)."""
+    curve: EvidenceCurve | None = None
+    """The evidence's curve the finding rests on (reproduction and "still rising" findings)."""
     thresholds: list[str] = Field(default_factory=list)
     """Thresholds of the policy concerned."""
 

@@ -115,6 +115,8 @@ def _finding(f: Finding) -> str:
     parts += [f"<blockquote>{escape(q)}</blockquote>" for q in f.quotes]
     if f.matched is not None and f.matched.budgets:
         parts.append(_chart(f.matched))
+    if f.curve is not None and f.curve.budgets:
+        parts.append(_curve_chart(f))
     if f.thresholds:
         parts.append(f"<p class='sub'>Thresholds: {escape(', '.join(f.thresholds))}</p>")
     parts.append("</div>")
@@ -165,6 +167,65 @@ def _chart(m: MatchedCheck) -> str:
         + f"<text x='{(left + w - right) / 2:.0f}' y='{h - 1}' font-size='9' "
         f"text-anchor='middle'>{escape(m.better)} − {escape(m.worse)} at matched budgets "
         f"({escape(m.axis)} per task): {escape(m.verdict)}</text></svg>"
+    )
+
+
+def _curve_chart(f: Finding) -> str:
+    """The evidence's P*(b) as steps with its band, and the claim at its stated budget."""
+    c = f.curve
+    assert c is not None
+    w, h, left, right, top, bottom = 460, 170, 48, 12, 14, 30
+    xs = [math.log10(b) for b in c.budgets]
+    rep = f.reproduction
+    pts = xs + ([math.log10(rep.budget)] if rep else [])
+    x0, x1 = min(pts), max(pts) if max(pts) > min(pts) else min(pts) + 1
+    x0, x1 = x0 - 0.05 * (x1 - x0), x1 + 0.05 * (x1 - x0)
+
+    def px(x: float) -> float:
+        return left + (x - x0) / (x1 - x0) * (w - left - right)
+
+    def py(y: float) -> float:
+        return top + (1 - y) * (h - top - bottom)
+
+    def steps(ys: list[float]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for j, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            if j:
+                out.append((x, ys[j - 1]))
+            out.append((x, y))
+        return out
+
+    upper, lower = steps(c.upper), steps(c.lower)
+    band = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in upper)
+    band += " " + " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in reversed(lower))
+    line = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in steps(c.estimate))
+    marks = ""
+    if rep is not None:
+        cx, cy = px(math.log10(rep.budget)), py(rep.claimed)
+        marks = (
+            f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='4' fill='#b22222'/>"
+            f"<text x='{cx - 6:.1f}' y='{cy - 6:.1f}' font-size='9' text-anchor='end' "
+            f"fill='#b22222'>claimed {rep.claimed:.1%}</text>"
+        )
+    ticks = "".join(
+        f"<text x='{left - 6}' y='{py(y) + 3:.1f}' font-size='9' text-anchor='end'>{y:.1f}</text>"
+        f"<line x1='{left}' x2='{w - right}' y1='{py(y):.1f}' y2='{py(y):.1f}' stroke='#eee'/>"
+        for y in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    )
+    labels = "".join(
+        f"<text x='{px(x):.1f}' y='{h - 12}' font-size='9' text-anchor='middle'>"
+        f"{escape(format_budget(10**x, c.axis))}</text>"
+        for x in (xs[0], xs[-1])
+    )
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' "
+        f"viewBox='0 0 {w} {h}' role='img'>{ticks}"
+        f"<polygon points='{band}' fill='#1d3f73' fill-opacity='0.15'/>"
+        f"<polyline points='{line}' fill='none' stroke='#1d3f73' stroke-width='2'/>"
+        f"{marks}{labels}"
+        f"<text x='{(left + w - right) / 2:.0f}' y='{h - 1}' font-size='9' "
+        f"text-anchor='middle'>evidence: best score of {escape(c.model)} on {escape(c.eval)} "
+        f"at or below each budget ({escape(c.axis)} per task)</text></svg>"
     )
 
 
