@@ -18,7 +18,6 @@ from checker.cli.report import (
     PassEnvOpt,
     PassFileOpt,
     PassPromptOpt,
-    PdfOpt,
     SignCertOpt,
     SignChainOpt,
     SignKeyOpt,
@@ -62,7 +61,13 @@ def audit(
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = DEFAULT_SEED,
     allow_outside: AllowOutsideOpt = None,
-    pdf: PdfOpt = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Write the audit report as a PDF/A-3b here (signed with the options below).",
+        ),
+    ] = None,
     sign_key: SignKeyOpt = None,
     sign_cert: SignCertOpt = None,
     sign_chain: SignChainOpt = None,
