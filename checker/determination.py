@@ -28,6 +28,9 @@ DETERMINATION_KIND: Final[DeterminationKind] = get_args(DeterminationKind)[0]
 MAX_DETERMINATION_BYTES = 64 * 1024 * 1024
 #: The attachment name a determination PDF carries its JSON under.
 DETERMINATION_NAME = "determination.json"
+#: The kinds of JSON a signed rspcheck PDF may carry under that name: a determination, or the
+#: audit of a system card (``rspcheck audit --pdf``), which is signed and verified the same way.
+SIGNED_KINDS: Final[tuple[str, ...]] = (DETERMINATION_KIND, "rspcheck-audit")
 
 State = Literal["crossed", "not_crossed", "indeterminate"]
 Basis = Literal["direct", "repeated_sampling", "extrapolated", "none"]
@@ -477,8 +480,9 @@ def parse_determination(data: bytes) -> dict[str, Any]:
 
     The contract is deliberately smaller than :class:`Determination`, so that a determination
     another rspcheck version wrote still verifies: a JSON object whose ``kind`` is
-    :data:`DETERMINATION_KIND`, and ``inputs``, if present, a list of objects with ``name``
-    and a 64-hex ``sha256`` (what :func:`checker.sign.verify.match_inputs` compares).
+    :data:`DETERMINATION_KIND` (or another of :data:`SIGNED_KINDS`), and ``inputs``, if
+    present, a list of objects with ``name`` and a 64-hex ``sha256`` (what
+    :func:`checker.sign.verify.match_inputs` compares).
 
     Args:
         data: The attachment's bytes.
@@ -499,7 +503,7 @@ def parse_determination(data: bytes) -> dict[str, Any]:
         raise bad(f"{DETERMINATION_NAME} is not UTF-8 JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise bad(f"{DETERMINATION_NAME} is not a JSON object")
-    if obj.get("kind") != DETERMINATION_KIND:
+    if obj.get("kind") not in SIGNED_KINDS:
         raise bad(
             f'{DETERMINATION_NAME} lacks "kind": "{DETERMINATION_KIND}" '
             f"(found {obj.get('kind')!r})",

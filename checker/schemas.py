@@ -17,10 +17,17 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _models() -> dict[str, type[BaseModel]]:
+    from checker.audit.findings import Audit
+    from checker.audit.model import ClaimsFile
     from checker.evidence.model import EvidenceManifest
     from checker.policy.model import Policy
 
-    models: dict[str, type[BaseModel]] = {"policy": Policy, "evidence": EvidenceManifest}
+    models: dict[str, type[BaseModel]] = {
+        "policy": Policy,
+        "evidence": EvidenceManifest,
+        "claims": ClaimsFile,
+        "audit": Audit,
+    }
     try:
         from checker.determination import Determination
     except ImportError:  # the engine is optional while it is being built

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("checker.engine",),
     ("checker.report",),
     ("checker.sign",),
-    ("checker.authoring", "checker.demo", "checker.schemas"),
+    ("checker.authoring", "checker.audit", "checker.demo", "checker.schemas"),
     ("checker.cli",),
 ]
 

@@ -55,9 +55,39 @@ def test_every_case_is_listed() -> None:
     present = {
         p.name
         for p in HOSTILE.iterdir()
-        if p.name not in ("EXPECTED.yaml", "GENERATED.yaml", "make_corpus.py", "__pycache__")
+        if p.name
+        not in ("EXPECTED.yaml", "GENERATED.yaml", "make_corpus.py", "__pycache__", "claims")
     }
     assert present == listed
+
+
+# -- claims files (``rspcheck audit``): tests/hostile/claims/, listed in its EXPECTED.yaml -----
+
+CLAIMS = HOSTILE / "claims"
+CLAIMS_EXPECTED: dict[str, str | list[object]] = yaml.safe_load(
+    (CLAIMS / "EXPECTED.yaml").read_text()
+)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("name", sorted(CLAIMS_EXPECTED))
+def test_hostile_claims_file_is_a_located_error(name: str) -> None:
+    from checker.audit.load import load_claims
+
+    code, line = _expected(CLAIMS_EXPECTED[name])
+    with pytest.raises(RspcheckError) as info:
+        load_claims(CLAIMS / name)
+    problems = [p for p in info.value.problems if p.code == code]
+    assert problems, f"expected {code}, got {info.value.codes}:\n{info.value}"
+    if line is not None:
+        assert problems[0].line == line, problems[0].format()
+    # one message per mistake: a bad budget mapping is not also "expected 'not stated'"
+    assert len(info.value.problems) <= 2, info.value
+
+
+def test_every_claims_case_is_listed() -> None:
+    present = {p.name for p in CLAIMS.iterdir() if p.name != "EXPECTED.yaml"}
+    assert present == set(CLAIMS_EXPECTED)
 
 
 # -- generated cases (make_corpus.py): in a subprocess, under a memory limit and a timeout -----

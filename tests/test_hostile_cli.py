@@ -350,6 +350,39 @@ CASES: list[Case] = [
         "output-is-input",
     ),
     Case("compare-unknown-eval", f"{COMPARE} a b --eval nothing", 2, "unknown-reference"),
+    # -- audit: claims files are located input like policies; outputs never onto an input
+    Case("audit-claims-missing", "audit {in}/no-such-claims.yaml", 2, "file-not-found"),
+    Case("audit-claims-a-folder", "audit {in}", 2, "not-regular-file"),
+    Case("audit-claims-unknown-key", "audit {in}/claims-unknown-key.yaml", 2, "unknown-key"),
+    Case("lint-claims-unknown-key", "lint {in}/claims-unknown-key.yaml", 1, "unknown-key"),
+    Case(
+        "audit-json-onto-claims",
+        "audit {in}/claims.yaml --json {in}/claims.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case(
+        "audit-json-onto-evidence",
+        "audit {in}/claims.yaml -e {in}/evidence.yaml --json {in}/evidence.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case("audit-format-unknown", "audit {in}/claims.yaml --format yaml", 2, "invalid-value"),
+    Case(
+        "audit-pdf-onto-claims",
+        "audit {in}/claims.yaml --pdf {in}/claims.yaml",
+        2,
+        "output-is-input",
+    ),
+    Case("audit-html-onto-a-folder", "audit {in}/claims.yaml --html {out}", 2, "output-unwritable"),
+    Case(
+        "audit-sign-without-pdf",
+        "audit {in}/claims.yaml --sign-key {in}/keys/dev-signer-key.pem "
+        "--sign-cert {in}/keys/dev-signer-cert.pem",
+        2,
+        "missing-key",
+    ),
+    Case("audit-as-of-not-a-date", "audit {in}/claims.yaml --as-of soon", 2, "invalid-value"),
 ]
 
 
@@ -440,6 +473,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("evidence-small.yaml", "attempts-small.jsonl"):
         shutil.copy(DATA / name, folder / name.replace("evidence-small", "evidence"))
     shutil.copy(DATA / "golden" / "demo-determination-200.json", folder / "det.json")
+    shutil.copy(DATA / "audit" / "claims.yaml", folder / "claims.yaml")
+    hostile_claims = ROOT / "tests" / "hostile" / "claims" / "unknown-key.yaml"
+    shutil.copy(hostile_claims, folder / "claims-unknown-key.yaml")
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     _signed_pdfs(folder)
     # what the children use, imported once here rather than once per case

@@ -45,7 +45,7 @@ class LintReport:
     collector: ProblemCollector = field(default_factory=ProblemCollector)
     unreadable: list[str] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
-    """File -> ``policy`` or ``evidence``."""
+    """File -> ``policy``, ``evidence`` or ``claims``."""
 
     @property
     def findings(self) -> list[Problem]:
@@ -119,13 +119,18 @@ def lint_files(
                 [
                     doc.problem(
                         "unknown-format",
-                        "cannot tell whether this is a policy or an evidence manifest",
+                        "cannot tell whether this is a policy, an evidence manifest or a claims "
+                        "file",
                         ("kind",),
-                        hint="add 'kind: rspcheck-policy' or 'kind: rspcheck-evidence'",
+                        hint="add 'kind: rspcheck-policy', 'kind: rspcheck-evidence' or "
+                        "'kind: rspcheck-claims'",
                     )
                 ]
             )
             report.unreadable.append(name)
+            continue
+        if kind == "claims":
+            found.extend(_lint_claims(doc))
             continue
         if kind == "policy":
             try:
@@ -159,8 +164,23 @@ def lint_files(
     return report
 
 
+def _lint_claims(doc: Document) -> list[Problem]:
+    """A claims file (``rspcheck audit``'s input): its schema, then its references."""
+    from checker.audit.load import check_claims
+    from checker.audit.model import ClaimsFile
+    from checker.files.validation import validate
+
+    try:
+        claims = validate(ClaimsFile, doc)
+    except RspcheckError as err:
+        return err.problems
+    return check_claims(claims, doc)
+
+
 def _kind(data: dict[str, object]) -> str | None:
     kind = data.get("kind")
+    if kind == "rspcheck-claims":
+        return "claims"
     if kind == "rspcheck-policy" or (kind is None and "thresholds" in data):
         return "policy"
     if kind == "rspcheck-evidence" or (kind is None and "runs" in data):

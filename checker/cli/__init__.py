@@ -45,6 +45,7 @@ def _root(
 def _register() -> None:
     # Importing a command module registers its command on ``app``; the modules themselves
     # import nothing heavy at top level.
+    from checker.cli import audit as _audit  # noqa: F401
     from checker.cli import backtest as _backtest  # noqa: F401
     from checker.cli import check as _check  # noqa: F401
     from checker.cli import compare as _compare  # noqa: F401
@@ -61,6 +62,7 @@ def _register() -> None:
     # --help lists commands in the order a new user meets them, not in import order.
     order = ["demo", "lint", "check", "compare", "curves", "report", "verify", "keygen", "ingest"]
     order += ["explain", "backtest", "diff"]  # for policy authors
+    order += ["audit"]  # for auditors of system cards
 
     def rank(command: typer.models.CommandInfo) -> int:
         name = command.name or (command.callback.__name__ if command.callback else "")

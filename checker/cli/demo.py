@@ -48,6 +48,15 @@ def demo(
             "--passphrase-env", metavar="VAR", help="Environment variable unlocking --key."
         ),
     ] = None,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="Run the audit example instead: the simulated system card of "
+            "examples/audit/ audited against the evidence and the reference policy, "
+            "written as audit.json, audit.html and a signed audit.pdf, and verified.",
+        ),
+    ] = False,
 ) -> None:
     """Run the worked example: check the **candidate** model of `examples/` against
     `policies/rspcheck-reference.yaml`, compare it with the **previous** model at matched
@@ -70,6 +79,11 @@ def demo(
 
     console = Console(highlight=False)
     started = time.perf_counter()
+    if audit:
+        from checker.cli.audit import run_audit_demo
+
+        run_audit_demo(out, replicates=replicates, seed=seed)
+        return
 
     class _Step:
         """Show a spinner while a step runs, then one line with its time."""

@@ -16,7 +16,8 @@ from checker.cli._options import AllowOutsideOpt
 @app.command()
 def lint(
     files: Annotated[
-        list[Path], typer.Argument(help="Policy and evidence manifest files (YAML or JSON).")
+        list[Path],
+        typer.Argument(help="Policy, evidence manifest and claims files (YAML or JSON)."),
     ],
     format: Annotated[
         str, typer.Option("--format", "-f", help="Output: `text` for people, `json` for tools.")
