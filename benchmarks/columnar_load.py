@@ -4,7 +4,8 @@
 (1,000 runs x 250 tasks x N/250,000 attempts, score and spend columns) with pyarrow;
 ``python benchmarks/columnar_load.py load FILE`` loads it with ``read_attempts`` and prints the
 rows, the distinct ids and the seconds. Time the ``load`` step as a whole process (e.g.
-``/usr/bin/time -v``) in this checkout and in another, on the same file, pair by pair.
+``/usr/bin/time -v``) with this checkout's environment and another's python (its editable
+install picks the code), on the same file, pair by pair.
 Results: benchmarks/results/columnar_load.md.
 """
 
@@ -14,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path.cwd()))  # the checkout the command runs in, not this file's
+# no sys.path change: each checkout's own environment (an editable install) names which
+# rspcheck is loaded, so one script times both sides of a pair
 
 
 def make(path: Path, rows: int) -> None:
