@@ -71,3 +71,14 @@ def test_missing_id_located_the_same_both_ways(tmp_path, monkeypatch):
 def test_as_lists_decodes(tmp_path):
     raw = read_table_columns(_csv(tmp_path), text_columns=("run",))
     assert raw.as_lists()["run"] == [r for r, _, _ in ROWS]
+
+
+def test_unused_coded_values_are_not_ids():
+    from checker.evidence.model import AttemptTable
+
+    codes = np.array([2, 0, 2], dtype=np.int32)
+    t = AttemptTable.from_columns(
+        run=CodedText(codes, ("r-z", "unused", "r-a")), task=["t", "t", "u"], score=[1, 0, 1]
+    )
+    assert t.run_ids == ("r-a", "r-z")
+    np.testing.assert_array_equal(t.run, [0, 1, 0])

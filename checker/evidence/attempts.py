@@ -88,7 +88,9 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
     def numeric(col: str) -> np.ndarray:
         values = columns.get(col)
         if values is None:
-            return np.full(n, np.nan)
+            # one read-only NaN broadcast for every absent column: at 10M rows each absent
+            # spend column would otherwise be 80 MB of NaN (and a write would fail loudly)
+            return np.broadcast_to(np.float64(np.nan), (n,))
         if isinstance(values, np.ndarray) and values.dtype.kind == "f":
             return values
         try:

@@ -378,12 +378,13 @@ def _factorise(ids: list[str] | np.ndarray | CodedText) -> tuple[np.ndarray, np.
             raise ValueError("a coded id column with missing cells")  # callers check first
         values = np.asarray(ids.values, dtype=object).astype(str)
         sorted_ids, remap = np.unique(values, return_inverse=True)
+        # an unused value would be an id with no rows: counted per value, not per row
+        counts = np.bincount(ids.codes, minlength=len(values))
         used = np.zeros(len(sorted_ids), dtype=bool)
-        used[remap[ids.codes]] = True  # an unused value would be an id with no rows
+        used[remap[counts > 0]] = True
         if not used.all():
-            keep = np.cumsum(used) - 1
-            return sorted_ids[used], keep[remap][ids.codes]
-        return sorted_ids, remap[ids.codes]
+            sorted_ids, remap = sorted_ids[used], (np.cumsum(used) - 1)[remap]
+        return sorted_ids, remap.astype(np.int32)[ids.codes]  # int32: half the memory
     return np.unique(np.asarray(ids, dtype=object).astype(str), return_inverse=True)
 
 
