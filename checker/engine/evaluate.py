@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
-
-import numpy as np
 
 from checker.determination import (
     ActorRef,
@@ -23,7 +20,7 @@ from checker.determination import (
 from checker.engine import DEFAULT_SEED
 from checker.engine.compare import compare
 from checker.engine.gate import active_waivers, run_gate
-from checker.engine.threshold import determine
+from checker.engine.threshold_pool import decide_all
 from checker.errors import Problem, RspcheckError
 from checker.evidence.model import Evidence
 from checker.policy.load import LoadedPolicy
@@ -137,6 +134,7 @@ def evaluate(
     replicates: int | None = None,
     compare_with: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> Determination:
     """Determine every threshold of ``policy`` for one model, and the gate.
 
@@ -156,6 +154,9 @@ def evaluate(
             threshold that uses the eval.
         progress: Called as ``progress(done, total, label)`` as thresholds are decided (the
             CLI draws a progress bar with it).
+        workers: Processes deciding thresholds side by side (None: one per core; 1: all in
+            this process). Thresholds that share an eval are decided together
+            (:mod:`checker.engine.threshold_pool`); the result does not depend on it.
 
     Returns:
         The determination.
@@ -186,24 +187,16 @@ def evaluate(
         evidence_warnings.append(preview)
     results = []
     prices: dict[str, PriceUse] = {}
-    fit_cache: dict = {}  # curve-family fits shared by thresholds on the same eval and axis
-    waivers = active_waivers(pol, as_of)
-    for i, t in enumerate(pol.thresholds):
-        if progress:
-            progress(i, len(pol.thresholds), t.id)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            # NaN marks "nothing can be said here" throughout; numpy's warnings about
-            # all-NaN slices are expected, not news for the user.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            result, used = determine(
-                pol,
-                t,
-                evidence,
-                model_id,
-                seed=seed,
-                cache=fit_cache,
-                waived_by=waivers.get(("threshold", t.id)),
-            )
+    decided = decide_all(
+        pol,
+        evidence,
+        model_id,
+        seed=seed,
+        waivers=active_waivers(pol, as_of),
+        workers=workers,
+        progress=progress,
+    )
+    for result, used in decided:
         results.append(result)
         for p in used:
             prices.setdefault(p.run, p)

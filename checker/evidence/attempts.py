@@ -19,7 +19,14 @@ from checker.evidence.model import (
     AttemptTable,
 )
 from checker.files.access import shown
-from checker.files.tables import FLAG_HINT, Column, RawTable, parse_flags, read_table_columns
+from checker.files.tables import (
+    FLAG_HINT,
+    CodedText,
+    Column,
+    RawTable,
+    parse_flags,
+    read_table_columns,
+)
 
 
 def read_attempts(path: str | Path, *, display: str | None = None) -> AttemptTable:
@@ -81,7 +88,9 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
     def numeric(col: str) -> np.ndarray:
         values = columns.get(col)
         if values is None:
-            return np.full(n, np.nan)
+            # one read-only NaN broadcast for every absent column: at 10M rows each absent
+            # spend column would otherwise be 80 MB of NaN (and a write would fail loudly)
+            return np.broadcast_to(np.float64(np.nan), (n,))
         if isinstance(values, np.ndarray) and values.dtype.kind == "f":
             return values
         try:
@@ -162,14 +171,18 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
         attempt = np.where(np.isfinite(att) & (att >= 0) & ~too_big, att, 0).astype(np.int32)
     for key in ("run", "task"):
         vals = columns[key]
-        bad = np.flatnonzero(
-            [v is None or v == "" for v in vals]
-            if not isinstance(vals, np.ndarray)
-            else (vals == None) | (vals == "")  # noqa: E711 - elementwise on object arrays
-        )
+        if isinstance(vals, CodedText):  # missing is code -1; empty is one distinct value
+            empty = [i for i, v in enumerate(vals.values) if v == ""]
+            bad = np.flatnonzero((vals.codes < 0) | np.isin(vals.codes, empty))
+        else:
+            bad = np.flatnonzero(
+                [v is None or v == "" for v in vals]
+                if not isinstance(vals, np.ndarray)
+                else (vals == None) | (vals == "")  # noqa: E711 - elementwise on object arrays
+            )
         if bad.size:
             collector.add("missing-key", f"{key} is empty in {bad.size:,} rows", **where(bad))
-        if not isinstance(vals, np.ndarray):
+        if isinstance(vals, list):
             bad = np.flatnonzero([isinstance(v, dict | list | bool) for v in vals])
             if bad.size:
                 collector.add(
@@ -192,8 +205,8 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
             )
     collector.raise_if_errors()
     return AttemptTable.from_columns(
-        run=np.asarray(columns["run"], dtype=object),
-        task=np.asarray(columns["task"], dtype=object),
+        run=_ids(columns["run"]),
+        task=_ids(columns["task"]),
         score=score,
         attempt=attempt,
         spend=spend,
@@ -201,6 +214,11 @@ def to_attempt_table(raw: RawTable) -> AttemptTable:
         sources=(name,),
         origin=lines,
     )
+
+
+def _ids(values: Column) -> np.ndarray | CodedText:
+    """An id column as :meth:`AttemptTable.from_columns` takes it (coded text stays coded)."""
+    return values if isinstance(values, CodedText) else np.asarray(values, dtype=object)
 
 
 def _is_number(v: object) -> bool:

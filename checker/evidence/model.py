@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike
 from pydantic import Field, model_validator
 
 from checker.budget import NonNegativeFloat, PriceTable, Strict
+from checker.files.tables import CodedText
 
 Id = Annotated[
     str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/@+\-]*$")
@@ -278,8 +279,8 @@ class AttemptTable:
     @classmethod
     def from_columns(
         cls,
-        run: list[str] | np.ndarray,
-        task: list[str] | np.ndarray,
+        run: list[str] | np.ndarray | CodedText,
+        task: list[str] | np.ndarray | CodedText,
         score: ArrayLike,
         attempt: ArrayLike | None = None,
         spend: Mapping[str, ArrayLike] | None = None,
@@ -289,16 +290,16 @@ class AttemptTable:
     ) -> AttemptTable:
         """Build from string run/task columns (factorised here) and numeric arrays.
 
+        Coded columns (:class:`~checker.files.tables.CodedText`, no missing cells) are
+        factorised by sorting their few distinct values only, with the same codes as sorting
+        every row's string would give.
+
         Missing spend columns become all-NaN; a missing ``attempt`` column numbers attempts
         0, 1, ... within each (run, task) in row order. ``origin`` gives each row's line in the
         one file of ``sources`` it was read from.
         """
-        run_ids, run_codes = np.unique(
-            np.asarray(run, dtype=object).astype(str), return_inverse=True
-        )
-        task_ids, task_codes = np.unique(
-            np.asarray(task, dtype=object).astype(str), return_inverse=True
-        )
+        run_ids, run_codes = _factorise(run)
+        task_ids, task_codes = _factorise(task)
         n = len(run_codes)
         run_codes = run_codes.astype(np.int32)
         task_codes = task_codes.astype(np.int32)
@@ -368,6 +369,23 @@ class AttemptTable:
         except ValueError:
             return np.zeros(0, np.int64)
         return np.flatnonzero(self.run == code)
+
+
+def _factorise(ids: list[str] | np.ndarray | CodedText) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct ids (as str) and each row's index into them (``np.unique`` semantics)."""
+    if isinstance(ids, CodedText):
+        if ids.codes.size and int(ids.codes.min()) < 0:
+            raise ValueError("a coded id column with missing cells")  # callers check first
+        values = np.asarray(ids.values, dtype=object).astype(str)
+        sorted_ids, remap = np.unique(values, return_inverse=True)
+        # an unused value would be an id with no rows: counted per value, not per row
+        counts = np.bincount(ids.codes, minlength=len(values))
+        used = np.zeros(len(sorted_ids), dtype=bool)
+        used[remap[counts > 0]] = True
+        if not used.all():
+            sorted_ids, remap = sorted_ids[used], (np.cumsum(used) - 1)[remap]
+        return sorted_ids, remap.astype(np.int32)[ids.codes]  # int32: half the memory
+    return np.unique(np.asarray(ids, dtype=object).astype(str), return_inverse=True)
 
 
 def _merge_vocab(

@@ -10,7 +10,10 @@ Tables can hold millions of rows, so CSV and JSON Lines are first read column-wi
 type changes, a value of a type the callers do not expect, blank lines that would shift line
 numbers), a pure-Python reader runs instead and reports the problem with its line number. Either
 way the callers see the same values: numbers as float64 arrays (missing is NaN), text as object
-arrays or lists (missing is None), booleans as bool arrays.
+arrays or lists (missing is None), booleans as bool arrays. The id columns a caller names
+(``text_columns``) come from pyarrow as :class:`CodedText`, an int32 code per row into the
+column's distinct values: ten million rows of run and task ids are then two int32 arrays and a
+few thousand strings, not twenty million Python strings to build, compare and sort.
 
 ``limit_hit`` and any other truth-valued column follow one rule (:func:`parse_flag`): true/false,
 yes/no, 1/0 (any case), a limit's name (``token``, ``time``, ...: that limit was hit) or empty
@@ -22,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +43,39 @@ MAX_LISTED = 5
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 TABLE_SUFFIXES[".parquet"] = "parquet"
 
-Column = np.ndarray | list[object]
-"""One column: float64 (numbers, NaN missing), bool, or object values (text, None missing)."""
+
+@dataclass(frozen=True)
+class CodedText:
+    """A text column as codes: row ``i`` holds ``values[codes[i]]``, or nothing (missing) where
+    ``codes[i]`` is -1. ``values`` are distinct, in no particular order."""
+
+    codes: np.ndarray
+    """int32 per row; -1 where the cell is missing."""
+    values: tuple[str, ...]
+    """The distinct values the codes point into."""
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def __getitem__(self, row: int) -> str | None:
+        code = int(self.codes[row])
+        return None if code < 0 else self.values[code]
+
+    def __iter__(self) -> Iterator[str | None]:
+        return iter(self.decoded().tolist())
+
+    def decoded(self) -> np.ndarray:
+        """The column as an object array of str (None where missing): the slow form, for
+        callers that go row by row."""
+        lookup = np.empty(len(self.values) + 1, dtype=object)
+        lookup[: len(self.values)] = self.values
+        lookup[-1] = None  # code -1 indexes the last slot
+        return lookup[self.codes]
+
+
+Column = np.ndarray | list[object] | CodedText
+"""One column: float64 (numbers, NaN missing), bool, object values (text, None missing), or
+coded text (an id column read by pyarrow)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,8 @@ class RawTable:
         """
         out: dict[str, list[object]] = {}
         for name, values in self.columns.items():
+            if isinstance(values, CodedText):
+                values = values.decoded()
             items = values.tolist() if isinstance(values, np.ndarray) else list(values)
             out[name] = [None if type(v) is float and math.isnan(v) else v for v in items]
         return out
@@ -117,7 +153,7 @@ def read_table_columns(
     with f:
         head = f.read(65536) if fmt != "parquet" else b""
     if fmt == "parquet":
-        return _read_parquet(p, name)
+        return _read_parquet(p, name, tuple(text_columns))
     if b"\x00" in head:  # checked before either reader: pyarrow would take it
         raise RspcheckError.one(
             "binary-file", "the table contains NUL bytes", file=name, hint="give text"
@@ -324,7 +360,8 @@ def _read_arrow_columns(
         col = table.column(c)
         if c in text_columns and col.null_count == len(col):
             return None  # absent, or never given: the pure-Python reader tells which
-        values = _arrow_values(col)
+        values: Column | None = _coded(col) if c in text_columns else None
+        values = values if values is not None else _arrow_values(col)
         if values is None:
             return None
         columns[c] = values
@@ -351,6 +388,18 @@ def _arrow_values(col: Any) -> Column | None:
     return None
 
 
+def _coded(col: Any) -> CodedText | None:
+    """A pyarrow text column as :class:`CodedText` (None when it does not hold text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return None
+    encoded = col.combine_chunks().dictionary_encode()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return CodedText(codes.astype(np.int32, copy=False), tuple(encoded.dictionary.to_pylist()))
+
+
 def _has_blank_line(p: Path) -> bool:
     """Whether a file holds an empty line (searched in place, without reading it into memory)."""
     import mmap
@@ -362,7 +411,7 @@ def _has_blank_line(p: Path) -> bool:
             return m.find(b"\n\n") >= 0 or m.find(b"\n\r\n") >= 0
 
 
-def _read_parquet(p: Path, name: str) -> RawTable:
+def _read_parquet(p: Path, name: str, text_columns: tuple[str, ...]) -> RawTable:
     try:
         import pyarrow.parquet as pq
     except ImportError:  # pyarrow is a core dependency; this is a broken installation
@@ -382,7 +431,8 @@ def _read_parquet(p: Path, name: str) -> RawTable:
     columns: dict[str, Column] = {}
     for c in table.column_names:
         col = table.column(c)
-        values = _arrow_values(col)
+        values: Column | None = _coded(col) if c in text_columns else None
+        values = values if values is not None else _arrow_values(col)
         columns[c] = values if values is not None else col.to_pylist()  # dates, lists, ...
     return RawTable(name, columns, None, table.num_rows)
 
@@ -441,6 +491,7 @@ __all__ = [
     "FLAG_HINT",
     "LIMIT_NAMES",
     "MAX_TABLE_BYTES",
+    "CodedText",
     "RawTable",
     "parse_flag",
     "parse_flags",

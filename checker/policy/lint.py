@@ -16,7 +16,7 @@ import numpy as np
 
 from checker.errors import Problem, did_you_mean
 from checker.files.document import Document, Loc
-from checker.policy.graph import find_cycle, relation_graph
+from checker.policy.graph import policy_cycle
 from checker.policy.model import Actor, Policy, Safeguard, Threshold, ThresholdFunction
 
 
@@ -124,7 +124,7 @@ def _references(policy: Policy, doc: Document) -> list[Problem]:
 
 
 def _cycles(policy: Policy, doc: Document) -> list[Problem]:
-    cycle = find_cycle(relation_graph(policy))
+    cycle = policy_cycle(policy)
     if cycle is None:
         return []
     names = " -> ".join(n.split(":", 1)[1] for n in cycle)
