@@ -217,3 +217,26 @@ def test_demo_audit_end_to_end(tmp_path: Path) -> None:
     assert data["kind"] == "rspcheck-audit" and data["as_of"] == "2026-10-20"
     assert {"comparison-reversed", "mode-not-evaluated"} <= {f["code"] for f in data["findings"]}
     assert (out / "audit.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_comparison_the_evidence_cannot_check_is_said_so(tmp_path: Path) -> None:
+    """Budgets stated in seconds, evidence with no time spend: the comparison is reported as
+    unchecked (with why), not passed over."""
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(
+        "kind: rspcheck-claims\n"
+        'document: {title: "t", publisher: "tests", date: 2026-01-01}\n'
+        "claims:\n"
+        "  - {id: a-sec, model: alpha, benchmark: ctf, score: 0.3, budget: {seconds: 60},\n"
+        '     source: {table: "1"}, evidence: {model: alpha, eval: ctf}}\n'
+        "  - {id: b-sec, model: beta, benchmark: ctf, score: 0.35, budget: {seconds: 60},\n"
+        '     source: {table: "1"}, evidence: {model: beta, eval: ctf}}\n'
+        "comparisons:\n"
+        "  - {id: b-wins, better: b-sec, worse: a-sec}\n"
+    )
+    a = audit(load_claims(claims), evidence=load_evidence(DATA / "evidence.yaml"), replicates=100)
+    unchecked = [f for f in a.findings if f.code == "comparison-unchecked"]
+    assert [(f.subject, f.severity, tuple(f.claims), f.line) for f in unchecked] == [
+        ("b-wins", "warning", ("b-sec", "a-sec"), 9)
+    ]
+    assert "seconds" in unchecked[0].explanation

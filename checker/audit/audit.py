@@ -380,8 +380,28 @@ def _matched_check(
     eval_id = better.evidence.eval
     mb, mw = better.evidence.model, worse.evidence.model
     axis = _axis_for(better, worse)
-    if worse.evidence.eval != eval_id or mb == mw:
-        return []
+
+    def unchecked(why: str) -> list[Finding]:
+        # A comparison the document draws and the evidence cannot check is said so, never
+        # passed over in silence.
+        return [
+            ctx.finding(
+                "comparison-unchecked",
+                f"{comp.id}: the evidence cannot compare {mb} and {mw}",
+                f"The evidence has no matched comparison: {why}",
+                loc,
+                claims=[better.id, worse.id],
+                subject=comp.id,
+                quotes=q,
+            )
+        ]
+
+    if worse.evidence.eval != eval_id:
+        return unchecked(
+            f"the claims link different evals ({eval_id!r} and {worse.evidence.eval!r})"
+        )
+    if mb == mw:
+        return unchecked(f"both claims link the same evidence model, {mb!r}")
     ctx.progress(f"matched comparison {mb} / {mw} on {eval_id}")
     try:
         cmp = compare_models(
@@ -394,19 +414,12 @@ def _matched_check(
             confidence=ctx.confidence,
         )
     except RspcheckError as err:
-        return [
-            ctx.finding(
-                "comparison-unchecked",
-                f"{comp.id}: the evidence cannot compare {mb} and {mw}",
-                f"The evidence has no matched comparison: {err.problems[0].msg}",
-                loc,
-                claims=[better.id, worse.id],
-                subject=comp.id,
-                quotes=q,
-            )
-        ]
+        return unchecked(err.problems[0].msg)
     if not cmp.evals or not cmp.evals[0].pairs:
-        return []
+        return unchecked(
+            f"neither {mb!r} nor {mw!r} has usable runs on {eval_id!r} on the {axis.value} axis "
+            "the claims state their budgets on"
+        )
     pair = cmp.evals[0].pairs[0]  # a = worse, b = better: the difference is better - worse
     verdict: Verdict = "cannot be checked"
     budgets: list[float] = []
