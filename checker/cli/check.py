@@ -34,11 +34,21 @@ def check(
         typer.Option(
             "--evidence",
             "-e",
-            help="Evidence: a manifest, an Inspect log (.eval/.json), lm-eval results_DATE.json, "
-            "samples_TASK_DATE.jsonl or output folder, or an attempts table (the sources `rspcheck "
-            "ingest` reads); repeatable.",
+            help="Evidence: a manifest, an Inspect log (.eval/.json) or a folder of them, lm-eval "
+            "results_DATE.json, samples_TASK_DATE.jsonl or output folder, or an attempts table "
+            "(the sources `rspcheck ingest` reads); repeatable, and several may follow one -e "
+            "(`-e logs/*.eval`).",
         ),
     ],
+    more_evidence: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[MORE_EVIDENCE]...",
+            help="More evidence sources, read as if each followed its own -e: what a shell "
+            "glob after -e expands to (`-e logs/*.eval`).",
+            show_default=False,
+        ),
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
     ] = None,
@@ -96,7 +106,8 @@ def check(
     (and marked so) otherwise.
 
     Example: `rspcheck check -p policies/rspcheck-reference.yaml -e examples/evidence.yaml
-    --model candidate --json determination.json`
+    --model candidate --json determination.json`; over Inspect logs: `rspcheck check -p
+    policy.yaml -e logs/*.eval` (or `-e logs/`).
     """
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
@@ -130,6 +141,7 @@ def check(
         passphrase_prompt=passphrase_prompt,
         timestamp_url=timestamp_url,
     )
+    evidence = [*evidence, *(more_evidence or ())]
     inputs: list[Path] = [policy, *evidence, *signing.files()]
     outputs = {"--json": json_out, "--pdf": pdf}
     try:
