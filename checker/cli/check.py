@@ -58,7 +58,24 @@ def check(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the determination JSON here.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: `text`, `json` (the determination), or for CI `github` (workflow "
+            "annotations), `junit` (one test case per threshold, and the gate), `sarif` "
+            "(2.1.0) or `markdown` (a step summary: `>> $GITHUB_STEP_SUMMARY`).",
+        ),
+    ] = "text",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="`block` (exit 3 when the gate blocks) or `indeterminate` (also exit 3 when "
+            "any threshold is indeterminate, whatever the policy's indeterminate_as).",
+        ),
+    ] = "block",
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -98,8 +115,9 @@ def check(
     what the evidence does not cover is indeterminate, and indeterminate counts as crossed at
     the gate unless the policy says otherwise.
 
-    Exit codes: **0** allow (also with safeguards), **3** block, **2** bad input or usage,
-    **1** unexpected error.
+    Exit codes: **0** allow (also with safeguards), **3** block (or, with `--fail-on
+    indeterminate`, any threshold indeterminate), **2** bad input or usage, **1** unexpected
+    error.
 
     With `--pdf FILE` the determination is also written as a PDF/A-3b report carrying the
     JSON; it is signed when `--sign-key` + `--sign-cert` (or `--p12`) are given, unsigned
@@ -111,9 +129,15 @@ def check(
     """
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
+    from checker.report.ci import CI_FORMATS
 
-    if format not in ("text", "json"):
-        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
+    if format not in ("text", "json", *CI_FORMATS):
+        raise bad_option(
+            "--format",
+            f"{format!r} is not an output format: use text, json, {', '.join(CI_FORMATS)}",
+        )
+    if fail_on not in ("block", "indeterminate"):
+        raise bad_option("--fail-on", f"{fail_on!r}: use block or indeterminate")
     date = None
     if as_of:
         try:
@@ -179,7 +203,7 @@ def check(
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    if format == "json":  # stdout is the JSON: the warnings also go where a CI log shows them
+    if format != "text":  # stdout is the JSON or CI output: warnings go where a CI log shows them
         for warning in det.warnings:
             typer.echo(f"warning: {warning}", err=True)
     text = det.to_json()
@@ -195,10 +219,23 @@ def check(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)
+    elif format in CI_FORMATS:
+        from checker.report.ci import determination_ci
+
+        sys.stdout.write(
+            determination_ci(
+                det,
+                format,  # narrowed to a CI format by `in CI_FORMATS`
+                policy_file=str(policy),
+                fail_on_indeterminate=fail_on == "indeterminate",
+            )
+        )
     else:
         from checker.cli._summary import print_summary
 
         print_summary(det)
         if json_out:
             typer.echo(f"determination written to {json_out}")
-    raise typer.Exit(EXIT_BLOCK if det.gate.result == "block" else 0)
+    from checker.report.ci import gate_failed
+
+    raise typer.Exit(EXIT_BLOCK if gate_failed(det, fail_on == "indeterminate") else 0)
