@@ -78,13 +78,13 @@ def _table(det: Determination, title: str) -> Table:
 
 def _indented(console: Console, text: str, indent: int) -> None:
     # wrapped at spaces only (an id or a state is never cut, nor split at its hyphens), and
-    # wrapped lines keep the indent, so a long message still reads as part of its block
+    # wrapped lines keep (and add to) the indent, so a long message reads as one item
     pad = " " * indent
     lines = textwrap.wrap(
         text,
         width=max(console.width, 40),
         initial_indent=pad,
-        subsequent_indent=pad,
+        subsequent_indent=pad + "  ",  # a hanging indent: where each item starts shows
         break_long_words=False,
         break_on_hyphens=False,
     )
@@ -140,6 +140,11 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
     else:
         console.print(_table(det, title))
         _explained(det, console, 2, named=True)
+    if det.comparisons:
+        c0 = det.comparisons[0]
+        console.print(f"compared with {c0.a} at matched budgets:", highlight=False)
+        for c in det.comparisons:
+            _indented(console, f"{c.eval}: {c.summary}", 2)
     g = det.gate
     console.print(f"gate: [{_GATE_STYLE[g.result]}]{state_label(g.result)}[/]")
     for u in g.unmet:

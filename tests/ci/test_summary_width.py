@@ -40,3 +40,12 @@ def test_wide_terminal_keeps_the_table_whole() -> None:
     for t in _det().thresholds:
         assert t.id in text
     assert "not_crossed" not in text
+
+
+def test_the_comparison_is_printed() -> None:
+    det = _det()
+    assert det.comparisons
+    text = " ".join(_summary(80).split())
+    assert f"compared with {det.comparisons[0].a} at matched budgets:" in text
+    for c in det.comparisons:
+        assert " ".join(f"{c.eval}: {c.summary}".split()) in text
