@@ -147,6 +147,10 @@ def print_summary(det: Determination, console: Console | None = None) -> None:
             _indented(console, f"{c.eval}: {c.summary}", 2)
     g = det.gate
     console.print(f"gate: [{_GATE_STYLE[g.result]}]{state_label(g.result)}[/]")
+    if g.result == "block":
+        from checker.engine.unblock import unblock
+
+        _indented(console, unblock(det).bottom_line.removeprefix("BLOCK. "), 2)
     for u in g.unmet:
         needs = f" needs {u.safeguard}" if u.safeguard else ""
         _indented(console, f"unmet: {u.threshold}{needs} — {u.reason}", 2)

@@ -261,8 +261,12 @@ def determination_ci(
         return _sarif(rules, results)
     if fmt == "markdown":
         head = "BLOCK" if det.gate.result == "block" else _label(det.gate.result).upper()
+        from checker.engine.unblock import unblock
+
         out = [
             f"### rspcheck: {head}",
+            "",
+            f"**{_md_cell(unblock(det).bottom_line)}**",
             "",
             f"{det.policy.title} v{det.policy.version}, model `{det.model}`, "
             f"as of {det.as_of.isoformat()}, seed {det.seed}",

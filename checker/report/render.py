@@ -98,6 +98,9 @@ def render_part(
     ]
     graph = charts.relation_graph(det) if part.front else None
     states = Counter(t.state for t in det.thresholds)
+    from checker.engine.unblock import unblock
+
+    unblocked = unblock(det)
     verdict = VERDICT_TEXT[det.gate.result]
     policy_title = det.policy.title or det.policy.id or "policy"
     version = det.policy.version
@@ -109,6 +112,11 @@ def render_part(
         "verdict": verdict,
         "verdict_class": det.gate.result.replace("_", "-"),
         "verdict_line": VERDICT_LINE[det.gate.result],
+        "unblock": unblocked,
+        # the bottom line without the verdict word the cover prints above it
+        "bottom_line": unblocked.bottom_line.split(" ", 1)[1].lstrip(": ")
+        if det.gate.result == "block"
+        else unblocked.bottom_line.split(": ", 1)[-1],
         "policy_title": policy_title,
         "policy_version": version,
         "model_label": model_label,
