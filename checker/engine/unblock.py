@@ -33,11 +33,13 @@ class Unblock:
     evidence: tuple[tuple[str, str], ...]
     """(threshold, what would decide it) for requirements no attestation can meet; empty
     when attestations alone suffice."""
-    other: tuple[str, ...]
-    """Unmet requirements neither attestation nor evidence on one threshold meets (an
-    inconsistent ``implies``, a crossed threshold with no safeguard defined)."""
+    other: tuple[tuple[str, str], ...]
+    """(threshold, reason) for unmet requirements neither attestation nor evidence on that
+    threshold meets (an inconsistent ``implies``, a crossed threshold with no safeguard)."""
     lines: tuple[tuple[str, str], ...]
     """(threshold, one line: its state and what the gate needs of it), in policy order."""
+    blocking: tuple[str, ...] = ()
+    """The thresholds with an unmet requirement, in policy order."""
 
     @property
     def attestations_suffice(self) -> bool:
@@ -55,6 +57,16 @@ def _state(t: ThresholdResult) -> str:
     return state
 
 
+MAX_NAMED = 6
+"""Thresholds named in the bottom line before the rest are counted."""
+
+
+def _names(ids: list[str]) -> str:
+    if len(ids) <= MAX_NAMED:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:MAX_NAMED])} and {len(ids) - MAX_NAMED} more"
+
+
 def unblock(det: Determination) -> Unblock:
     """The bottom line of a determination and what would turn BLOCK into ALLOW.
 
@@ -68,7 +80,7 @@ def unblock(det: Determination) -> Unblock:
     attest: dict[str, None] = {}
     needs: dict[str, list[str]] = {}
     evidence: dict[str, str] = {}
-    other: list[str] = []
+    other: dict[str, str] = {}
     for u in det.gate.unmet:
         t = by_id.get(u.threshold)
         if u.safeguard:
@@ -77,7 +89,7 @@ def unblock(det: Determination) -> Unblock:
         elif t is not None and t.state == "indeterminate":
             evidence[t.id] = t.would_decide or "evidence covering its whole assessed range"
         else:
-            other.append(u.reason)
+            other.setdefault(u.threshold, u.reason)
     lines: list[tuple[str, str]] = []
     for t in det.thresholds:
         line = _state(t)
@@ -90,6 +102,8 @@ def unblock(det: Determination) -> Unblock:
             line += f": needs {missing} attested"
             if t.state == "indeterminate" and t.would_decide:
                 line += f"; what would decide it: {t.would_decide}"
+        elif t.id in other:
+            line += f": {other[t.id]}"
         elif t.id in evidence:
             line += f": the policy blocks on indeterminate; what would decide it: {evidence[t.id]}"
         elif t.state != "not_crossed":
@@ -109,18 +123,23 @@ def unblock(det: Determination) -> Unblock:
         if attest:
             parts.append(f"attest {', '.join(attest)}")
         if evidence:
-            parts.append(f"decide {', '.join(evidence)} with evidence")
+            parts.append(f"decide {_names(list(evidence))} with evidence")
         if other:
-            parts.append("resolve " + "; ".join(other))
+            parts.append(
+                f"meet what no attestation can for {_names(list(other))} (a safeguard "
+                "defined, or the policy's relations made consistent)"
+            )
         bottom = f"BLOCK. To allow: {'; and '.join(parts)}."
         if attest and not evidence and not other:
             bottom += " Nothing else is missing."
+    unmet = {u.threshold for u in det.gate.unmet}
     return Unblock(
         bottom_line=bottom,
         attestations=tuple(attest),
         evidence=tuple(evidence.items()),
-        other=tuple(other),
+        other=tuple(other.items()),
         lines=tuple(lines),
+        blocking=tuple(t.id for t in det.thresholds if t.id in unmet),
     )
 
 
