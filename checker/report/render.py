@@ -55,6 +55,14 @@ BASIS_TEXT = {
 }
 
 
+def _setting_text(value: object) -> object:
+    """A decision setting as people read it: a per-bound cap ``{crossed: 0.5, not_crossed:
+    1.0}`` as ``crossed 0.5, not crossed 1.0`` (not a Python dict)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {v:g}" for k, v in value.items())
+    return value
+
+
 def render_determination(
     det: Determination, *, signer_label: str | None = None, dev_key: bool = False
 ) -> str:
@@ -158,7 +166,7 @@ def render_part(
         "subject": f"{verdict}: {det.model} against {policy_title}"
         + (f" v{version}" if version else "")
         + f", as of {det.as_of.isoformat()}",
-        "settings": sorted(det.settings.model_dump().items()),
+        "settings": [(k, _setting_text(v)) for k, v in sorted(det.settings.model_dump().items())],
         "actors": det.actors,
         "unmet_by_threshold": _group_unmet(det),
     }
@@ -297,6 +305,8 @@ def _fmt_num(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
+        if abs(value) >= 10**digits:  # 2,010, not 2.01e+03: people read no exponents
+            return f"{value:,.0f}"
         return f"{value:.{digits}g}"
     return str(value)
 
