@@ -841,6 +841,19 @@ def comparison_chart(cmp: ComparisonResult) -> str:
         ax.set_ylim(-min(1.0, lim * 1.15), min(1.0, lim * 1.15))
         ax.set_ylabel(_tex(f"P*({_short(cmp.b, 18)}) − P*({_short(cmp.a, 18)})"))
         ax.set_xlabel(f"matched budget per task ({axis_label(cmp.axis)})")
+        if x.size and len(_decades(float(x.min()), float(x.max()))) < 3:
+            # a range of a decade or two had one labelled tick: label 1-2-5 steps instead
+            from matplotlib.ticker import NullFormatter
+
+            ticks = [
+                m * 10.0**k
+                for k in range(math.floor(math.log10(x.min())), math.ceil(math.log10(x.max())) + 1)
+                for m in (1, 2, 5)
+                if x.min() * (1 - 1e-9) <= m * 10.0**k <= x.max() * (1 + 1e-9)
+            ]
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([_fb(v, cmp.axis) for v in ticks])
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title("at matched budgets (difference, with interval)", loc="left", fontsize=8)
         for i, (b, s) in enumerate((cmp.own_max_a, cmp.own_max_b)):
             ax2.plot([i], [s], marker="o", ms=6, color=(MUTED, CURVE)[i], ls="none")
