@@ -43,7 +43,7 @@ def check(
     more_evidence: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[MORE_EVIDENCE]...",
+            metavar="MORE_EVIDENCE",
             help="More evidence sources, read as if each followed its own -e: what a shell "
             "glob after -e expands to (`-e logs/*.eval`).",
             show_default=False,
