@@ -111,12 +111,22 @@ def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _gh(level: str, message: str, *, title: str, file: str | None, line: int | None) -> str:
+def _gh(
+    level: str,
+    message: str,
+    *,
+    title: str,
+    file: str | None,
+    line: int | None,
+    column: int | None = None,
+) -> str:
     props = []
     if file:
         props.append(f"file={_gh_prop(file)}")
         if line:
             props.append(f"line={line}")
+            if column:
+                props.append(f"col={column}")
     props.append(f"title={_gh_prop(title)}")
     return f"::{level} {','.join(props)}::{_gh_data(message)}"
 
@@ -330,6 +340,7 @@ def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[s
                 title=f"rspcheck lint {p.code}",
                 file=p.file,
                 line=p.line,
+                column=p.column,
             )
             for p in problems
         ]

@@ -148,7 +148,7 @@ def test_findings_junit_github_markdown() -> None:
     assert by_name["q.yaml"].find("failure") is None
     assert by_name["other.yaml"].find("failure") is not None
     lines = findings_ci(FINDINGS, "github", files=["p.yaml"]).splitlines()
-    assert lines[0].startswith("::error file=p.yaml,line=12,")
+    assert lines[0].startswith("::error file=p.yaml,line=12,col=5,")
     assert lines[1].startswith("::warning file=p.yaml,line=3,")
     assert all(ANNOTATION.match(line) for line in lines)
     assert "1 file(s) checked" in findings_ci([], "markdown", files=["p.yaml"])
