@@ -159,6 +159,17 @@ class Curve(Out):
     """The alert function on the grid, if the policy has one."""
 
 
+class CoverageSegment(Out):
+    """A stretch of the assessed range of one coverage kind."""
+
+    lo: float
+    """Where it starts (budget per task)."""
+    hi: float
+    """Where it ends."""
+    kind: Literal["direct", "extrapolated", "uncovered"]
+    """What supports it: evaluated configurations, extrapolation within the cap, nothing."""
+
+
 class Coverage(Out):
     """How much of the assessed range the evidence covers, as fractions of its log10 length."""
 
@@ -186,6 +197,10 @@ class Coverage(Out):
     """The longest evaluated task, in human minutes (None: unknown)."""
     horizon_covered: bool = True
     """Whether evaluated tasks reach the required horizon."""
+    segments: list[CoverageSegment] = Field(default_factory=list)
+    """The assessed range cut into stretches of one kind, in budget order: the stretches the
+    three shares are measured on (log scale), so charts draw exactly what the numbers say.
+    Empty for a single-budget range, and in determinations made before segments existed."""
 
 
 class CrossingBudget(Out):

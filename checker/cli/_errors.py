@@ -37,7 +37,15 @@ def bad_option(option: str, msg: str, *, hint: str | None = None) -> typer.Exit:
 
 
 def run_app(app: typer.Typer) -> None:
-    """Run the typer app; bad input exits 2 with a clean message, Ctrl-C 130."""
+    """Run the typer app; bad input exits 2 with a clean message, Ctrl-C 130.
+
+    Third-party deprecation warnings (pyHanko importing cryptography's DSA on every
+    ``report``, ``verify`` and ``demo``) are silenced here, for people at a terminal; the test
+    suite calls the app directly and still sees them.
+    """
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"DSA is deprecated", category=Warning)
     try:
         app(standalone_mode=True)
     except RspcheckError as err:  # raised outside a command's own handling

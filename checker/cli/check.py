@@ -34,11 +34,21 @@ def check(
         typer.Option(
             "--evidence",
             "-e",
-            help="Evidence: a manifest, an Inspect log (.eval/.json), lm-eval results_DATE.json, "
-            "samples_TASK_DATE.jsonl or output folder, or an attempts table (the sources `rspcheck "
-            "ingest` reads); repeatable.",
+            help="Evidence: a manifest, an Inspect log (.eval/.json) or a folder of them, lm-eval "
+            "results_DATE.json, samples_TASK_DATE.jsonl or output folder, or an attempts table "
+            "(the sources `rspcheck ingest` reads); repeatable, and several may follow one -e "
+            "(`-e logs/*.eval`).",
         ),
     ],
+    more_evidence: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="MORE_EVIDENCE",
+            help="More evidence sources, read as if each followed its own -e: what a shell "
+            "glob after -e expands to (`-e logs/*.eval`).",
+            show_default=False,
+        ),
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="Model id to evaluate (needed if evidence has several).")
     ] = None,
@@ -48,7 +58,24 @@ def check(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the determination JSON here.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: `text`, `json` (the determination), or for CI `github` (workflow "
+            "annotations), `junit` (one test case per threshold, and the gate), `sarif` "
+            "(2.1.0) or `markdown` (a step summary: `>> $GITHUB_STEP_SUMMARY`).",
+        ),
+    ] = "text",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="`block` (exit 3 when the gate blocks) or `indeterminate` (also exit 3 when "
+            "any threshold is indeterminate, whatever the policy's indeterminate_as).",
+        ),
+    ] = "block",
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -88,21 +115,29 @@ def check(
     what the evidence does not cover is indeterminate, and indeterminate counts as crossed at
     the gate unless the policy says otherwise.
 
-    Exit codes: **0** allow (also with safeguards), **3** block, **2** bad input or usage,
-    **1** unexpected error.
+    Exit codes: **0** allow (also with safeguards), **3** block (or, with `--fail-on
+    indeterminate`, any threshold indeterminate), **2** bad input or usage, **1** unexpected
+    error.
 
     With `--pdf FILE` the determination is also written as a PDF/A-3b report carrying the
     JSON; it is signed when `--sign-key` + `--sign-cert` (or `--p12`) are given, unsigned
     (and marked so) otherwise.
 
     Example: `rspcheck check -p policies/rspcheck-reference.yaml -e examples/evidence.yaml
-    --model candidate --json determination.json`
+    --model candidate --json determination.json`; over Inspect logs: `rspcheck check -p
+    policy.yaml -e logs/*.eval` (or `-e logs/`).
     """
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
+    from checker.report.ci import CI_FORMATS
 
-    if format not in ("text", "json"):
-        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
+    if format not in ("text", "json", *CI_FORMATS):
+        raise bad_option(
+            "--format",
+            f"{format!r} is not an output format: use text, json, {', '.join(CI_FORMATS)}",
+        )
+    if fail_on not in ("block", "indeterminate"):
+        raise bad_option("--fail-on", f"{fail_on!r}: use block or indeterminate")
     date = None
     if as_of:
         try:
@@ -130,6 +165,7 @@ def check(
         passphrase_prompt=passphrase_prompt,
         timestamp_url=timestamp_url,
     )
+    evidence = [*evidence, *(more_evidence or ())]
     inputs: list[Path] = [policy, *evidence, *signing.files()]
     outputs = {"--json": json_out, "--pdf": pdf}
     try:
@@ -167,7 +203,7 @@ def check(
     except RspcheckError as err:
         print_problems(err)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    if format == "json":  # stdout is the JSON: the warnings also go where a CI log shows them
+    if format != "text":  # stdout is the JSON or CI output: warnings go where a CI log shows them
         for warning in det.warnings:
             typer.echo(f"warning: {warning}", err=True)
     text = det.to_json()
@@ -183,10 +219,23 @@ def check(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)
+    elif format in CI_FORMATS:
+        from checker.report.ci import determination_ci
+
+        sys.stdout.write(
+            determination_ci(
+                det,
+                format,  # narrowed to a CI format by `in CI_FORMATS`
+                policy_file=str(policy),
+                fail_on_indeterminate=fail_on == "indeterminate",
+            )
+        )
     else:
         from checker.cli._summary import print_summary
 
         print_summary(det)
         if json_out:
             typer.echo(f"determination written to {json_out}")
-    raise typer.Exit(EXIT_BLOCK if det.gate.result == "block" else 0)
+    from checker.report.ci import gate_failed
+
+    raise typer.Exit(EXIT_BLOCK if gate_failed(det, fail_on == "indeterminate") else 0)

@@ -20,7 +20,14 @@ def lint(
         typer.Argument(help="Policy, evidence manifest and claims files (YAML or JSON)."),
     ],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Output: `text` for people, `json` for tools.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: `text` for people, `json` for tools, or for CI `github` (workflow "
+            "annotations at file:line), `junit` (one test case per file), `sarif` (2.1.0, "
+            "file:line:column locations) or `markdown` (a step summary).",
+        ),
     ] = "text",
     as_of: Annotated[
         str | None,
@@ -53,9 +60,13 @@ def lint(
     """
     from checker.authoring.lint import lint_files
     from checker.cli._errors import bad_option
+    from checker.report.ci import CI_FORMATS
 
-    if format not in ("text", "json"):
-        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
+    if format not in ("text", "json", *CI_FORMATS):
+        raise bad_option(
+            "--format",
+            f"{format!r} is not an output format: use text, json, {', '.join(CI_FORMATS)}",
+        )
     date = None
     if as_of:
         try:
@@ -74,6 +85,11 @@ def lint(
             "findings": [p.to_dict() for p in report.findings],
         }
         typer.echo(json.dumps(out, indent=2))
+    elif format in CI_FORMATS:
+        from checker.report.ci import findings_ci
+
+        text = findings_ci(report.findings, format, files=[str(f) for f in files])
+        typer.echo(text, nl=False)
     else:
         for p in report.findings:
             typer.echo(p.format())

@@ -11,12 +11,17 @@ repeated sampling. Shares are of the range's length in log10 budget.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from checker.engine.achievable import EvalCurve
 
 DATA_KINDS = ("direct", "repeated_sampling", "below_evidence")
+
+SegmentKind = Literal["direct", "extrapolated", "uncovered"]
+Segment = tuple[float, float, SegmentKind]
+"""``(lo, hi, kind)`` in log10 budget."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,21 @@ class CoverageMasks:
     direct: float
     extrapolated: float
     uncovered: float
+    segments: tuple[Segment, ...] = ()
+    """The range cut into runs of one kind, ``(lo, hi, kind)`` in log10 budget, kind
+    ``direct`` | ``extrapolated`` | ``uncovered``: the very grid segments the shares sum, so
+    a chart drawn from them cannot disagree with the numbers."""
+
+
+def _runs(xs: np.ndarray, kinds: list[SegmentKind]) -> tuple[Segment, ...]:
+    out: list[Segment] = []
+    for i, kind in enumerate(kinds):
+        lo, hi = float(xs[i]), float(xs[i + 1])
+        if out and out[-1][2] == kind:
+            out[-1] = (out[-1][0], hi, kind)
+        else:
+            out.append((lo, hi, kind))
+    return tuple(out)
 
 
 def measure(curve: EvalCurve, tb: np.ndarray, in_range: np.ndarray) -> CoverageMasks:
@@ -59,10 +79,16 @@ def measure(curve: EvalCurve, tb: np.ndarray, in_range: np.ndarray) -> CoverageM
     span = xs[-1] - xs[0] if xs.size > 1 else 0.0
     cov = covered[in_range]
     data = by_data[in_range]
+    segments: tuple[Segment, ...] = ()
     if span > 0:
         both = cov[:-1] & cov[1:]
         direct = float(seg[both & data[1:]].sum() / span)
         extrapolated = float(seg[both & ~data[1:]].sum() / span)
+        kinds: list[SegmentKind] = [
+            ("direct" if d else "extrapolated") if b else "uncovered"
+            for b, d in zip(both, data[1:], strict=True)
+        ]
+        segments = _runs(xs, kinds)
     else:  # a single-budget range: covered or not
         direct = float(bool(cov.all() and data.all()))
         extrapolated = float(bool(cov.all())) - direct
@@ -75,6 +101,7 @@ def measure(curve: EvalCurve, tb: np.ndarray, in_range: np.ndarray) -> CoverageM
         direct=round(direct, 4),
         extrapolated=round(extrapolated, 4),
         uncovered=round(uncovered, 4),
+        segments=segments,
     )
 
 

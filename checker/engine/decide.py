@@ -16,7 +16,7 @@ from typing import Literal, cast
 import numpy as np
 
 from checker.budget import Axis, format_budget
-from checker.determination import Basis, Coverage, Reason, ReasonCode, State
+from checker.determination import Basis, Coverage, CoverageSegment, Reason, ReasonCode, State
 from checker.engine.achievable import Achievable, EvalCurve
 from checker.engine.coverage import CoverageMasks, measure, share
 from checker.engine.gather import Gathered
@@ -308,6 +308,10 @@ def _coverage(
         direct=masks.direct,
         extrapolated=masks.extrapolated,
         uncovered=masks.uncovered,
+        segments=[
+            CoverageSegment(lo=sig(10**lo) or 0.0, hi=sig(10**hi) or 0.0, kind=kind)
+            for lo, hi, kind in masks.segments
+        ],
         evidence_min=sig(min(budgets)) if budgets else None,
         evidence_max=sig(max(budgets)) if budgets else None,
         # How far extrapolation reaches beyond the evidence (None when it ends inside it: a

@@ -22,7 +22,7 @@ from checker.evidence.attempts import read_attempts
 from checker.evidence.model import AttemptTable, EvalRun, Evidence, EvidenceManifest, ModelInfo
 from checker.files.access import confine, sha256_file, shown
 from checker.files.document import Document, load_document
-from checker.files.sniff import EvidenceKind, sniff_or_raise
+from checker.files.sniff import EvidenceKind, inspect_logs_in, sniff, sniff_or_raise
 from checker.files.tables import MAX_TABLE_BYTES
 from checker.files.validation import validate
 
@@ -43,7 +43,8 @@ def load_evidence(
     """Load evidence from any source rspcheck reads, the reader chosen by what the file is.
 
     Args:
-        path: an evidence manifest (YAML/JSON), an Inspect log (``.eval``, ``.json``), an
+        path: an evidence manifest (YAML/JSON), an Inspect log (``.eval``, ``.json``) or a
+            folder of them (:func:`expand_sources`), an
             lm-evaluation-harness ``results_*.json``, ``samples_*.jsonl`` or output folder, or
             a table of attempts (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``, read as
             ``rspcheck ingest table`` reads it, without a column mapping).
@@ -60,6 +61,9 @@ def load_evidence(
         RspcheckError: every problem found, located by file, line and key path or row;
             ``unknown-format`` for a file that is none of these.
     """
+    if Path(path).is_dir() and sniff(path) is None and (logs := inspect_logs_in(path)):
+        # a folder of Inspect logs: the logs, merged as ``load_many`` merges them
+        return merge_evidence([load_evidence(log, scorer=scorer) for log in logs])
     kind = sniff_or_raise(path)
     if kind is EvidenceKind.MANIFEST:
         return load_manifest(path, allow_outside=allow_outside)
@@ -335,6 +339,34 @@ def merge_evidence(parts: list[Evidence]) -> Evidence:
     )
 
 
+def expand_sources(paths: Sequence[str | Path]) -> list[Path]:
+    """The evidence sources ``paths`` name, a folder of Inspect logs replaced by its logs.
+
+    A folder that is an lm-eval output folder stays one source (its reader walks it); any
+    other folder is replaced by the Inspect logs directly inside it, sorted by name
+    (:func:`checker.files.sniff.inspect_logs_in`); a folder with neither stays as given, so
+    that loading it says what was expected (``unknown-format``). A file named twice is read
+    once.
+
+    Args:
+        paths: files and folders as the user gave them (``rspcheck check -e``).
+
+    Returns:
+        The files and lm-eval folders to load, in the order given.
+
+    Raises:
+        RspcheckError: ``file-too-large`` for a folder holding too many logs.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir() and sniff(p) is None:
+            out += inspect_logs_in(p) or [p]
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
 def load_many(
     paths: Sequence[str | Path],
     *,
@@ -351,10 +383,11 @@ def load_many(
     file, or a few small ones, are read in this process (see :mod:`checker.files.workers`).
     ``workers``: processes to use (default: the CPUs available, at most 8); 1 is sequential.
     ``allow_outside``: as for :func:`load_evidence`, for every manifest among ``paths``.
+    A folder of Inspect logs stands for the logs in it (:func:`expand_sources`).
     """
     from checker.files.workers import gc_paused, map_ordered, pool_size
 
-    files = [Path(p) for p in paths]
+    files = expand_sources(paths)
     n = pool_size(files, workers)
     load = functools.partial(load_evidence, allow_outside=_allowed(allow_outside))
     with gc_paused():

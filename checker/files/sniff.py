@@ -96,6 +96,53 @@ def looks_like_lmeval_samples(head: bytes, name: str) -> bool:
     return isinstance(row, dict) and "doc_id" in row and "metrics" in row
 
 
+MAX_FOLDER_LOGS = 10_000
+"""Most Inspect logs taken from one folder (a folder holding more is refused, not cut)."""
+
+
+def inspect_logs_in(folder: str | Path) -> list[Path]:
+    """The Inspect logs directly inside ``folder`` (``*.eval``, and ``*.json`` that look like
+    Inspect logs), sorted by name so that the merged evidence does not depend on the order
+    the file system lists them in.
+
+    Only regular files are taken, symlinks not followed: a folder of logs from someone else
+    must not make rspcheck read a file elsewhere. Sub-folders are not searched (name them).
+
+    Args:
+        folder: the folder (``rspcheck check -e logs/``).
+
+    Returns:
+        The logs' paths (empty when there are none, or the folder cannot be listed).
+
+    Raises:
+        RspcheckError: ``file-too-large`` when the folder holds more than :data:`MAX_FOLDER_LOGS`
+            logs.
+    """
+    found: list[Path] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        p = Path(entry.path)
+        suffix = p.suffix.lower()
+        if suffix == ".eval" or (suffix == ".json" and looks_like_inspect_json(_head(p))):
+            found.append(p)
+            if len(found) > MAX_FOLDER_LOGS:
+                raise RspcheckError.one(
+                    "file-too-large",
+                    f"the folder holds more than {MAX_FOLDER_LOGS} Inspect logs",
+                    file=str(folder),
+                    hint="give the logs in smaller folders, or the files themselves",
+                )
+    return found
+
+
 def sniff(path: str | Path) -> EvidenceKind | None:
     """The kind of evidence at ``path``, or None when it is none rspcheck reads.
 
@@ -148,7 +195,7 @@ def sniff_or_raise(path: str | Path) -> EvidenceKind:
         return kind
     if not p.exists():
         raise RspcheckError.one("file-not-found", "the file does not exist", file=str(path))
-    what = "a folder without lm-eval results_*.json" if p.is_dir() else "this file"
+    what = "a folder without lm-eval results_*.json or Inspect logs" if p.is_dir() else "this file"
     raise RspcheckError.one(
         "unknown-format",
         f"cannot tell what kind of evidence {what} is",
@@ -157,4 +204,4 @@ def sniff_or_raise(path: str | Path) -> EvidenceKind:
     )
 
 
-__all__ = ["ACCEPTED", "EvidenceKind", "sniff", "sniff_or_raise"]
+__all__ = ["ACCEPTED", "EvidenceKind", "inspect_logs_in", "sniff", "sniff_or_raise"]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from checker.determination import (
         ActorRef,
         ComparisonResult,
+        Coverage,
         Determination,
         ThresholdResult,
     )
@@ -300,7 +301,9 @@ def threshold_chart(t: ThresholdResult, actors: Sequence[ActorRef] = ()) -> str:
         ax.axvspan(xlim[0], cov.range_min, color="#f6f6f6", lw=0, zorder=0)
         ax.axvspan(cov.range_max, xlim[1], color="#f6f6f6", lw=0, zorder=0)
         unc_spans: list[tuple[float, float]] = []
-        if x.size:
+        if cov.segments:  # the stretches the coverage numbers are measured on
+            unc_spans = [(g.lo, g.hi) for g in cov.segments if g.kind == "uncovered"]
+        elif x.size:
             basis = list(c.basis)
             for label, a, b in _runs(basis):
                 if label == "uncovered":
@@ -534,6 +537,32 @@ def coverage_charts(det: Determination) -> list[str]:
     ]
 
 
+_KIND_INDEX = {"direct": 0, "extrapolated": 1, "uncovered": 2}
+
+
+def _coverage_stretches(cv: Coverage, l0: float, l1: float) -> list[tuple[int, float, float]]:
+    """``(kind index, start, end)`` of a coverage bar drawn over ``l0``–``l1``: the
+    determination's segments where it has them (the stretches its shares are measured on),
+    else the shares stacked in order (a determination made before segments existed)."""
+    out: list[tuple[int, float, float]] = []
+    lo_b, hi_b = math.log10(cv.range_min), math.log10(cv.range_max)
+    if cv.segments and hi_b > lo_b:
+        scale = (l1 - l0) / (hi_b - lo_b)
+        for seg in cv.segments:
+            a = l0 + (math.log10(seg.lo) - lo_b) * scale
+            b = l0 + (math.log10(seg.hi) - lo_b) * scale
+            if b > a:
+                out.append((_KIND_INDEX[seg.kind], a, b))
+        return out
+    start = l0
+    for k, f in enumerate((cv.direct, cv.extrapolated, cv.uncovered)):
+        width = f * (l1 - l0)
+        if width > 0:
+            out.append((k, start, start + width))
+            start += width
+    return out
+
+
 def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | None = None) -> str:
     """A bar per threshold over its assessed range: direct, extrapolated, uncovered.
 
@@ -562,17 +591,12 @@ def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | N
         for row, t in enumerate(ts):
             cv = t.coverage
             y = n - 1 - row
-            fr = (cv.direct, cv.extrapolated, cv.uncovered)
             if shared:
                 l0, l1 = math.log10(cv.range_min), math.log10(cv.range_max)
             else:
                 l0, l1 = 0.0, 1.0
-            start = l0
-            for k, (f, col, name) in enumerate(zip(fr, colours, names, strict=True)):
-                width = f * (l1 - l0)
-                if width <= 0:
-                    continue
-                x0, x1 = start, start + width
+            for k, x0, x1 in _coverage_stretches(cv, l0, l1):
+                col, name = colours[k], names[k]
                 if shared:
                     x0, x1 = 10**x0, 10**x1
                 ax.barh(
@@ -587,7 +611,6 @@ def coverage_chart(det: Determination, thresholds: Sequence[ThresholdResult] | N
                     label=None if k in labelled else name,
                 )
                 labelled.add(k)
-                start += width
             ax.text(
                 1.01,
                 y,
@@ -818,6 +841,19 @@ def comparison_chart(cmp: ComparisonResult) -> str:
         ax.set_ylim(-min(1.0, lim * 1.15), min(1.0, lim * 1.15))
         ax.set_ylabel(_tex(f"P*({_short(cmp.b, 18)}) − P*({_short(cmp.a, 18)})"))
         ax.set_xlabel(f"matched budget per task ({axis_label(cmp.axis)})")
+        if x.size and len(_decades(float(x.min()), float(x.max()))) < 3:
+            # a range of a decade or two had one labelled tick: label 1-2-5 steps instead
+            from matplotlib.ticker import NullFormatter
+
+            ticks = [
+                m * 10.0**k
+                for k in range(math.floor(math.log10(x.min())), math.ceil(math.log10(x.max())) + 1)
+                for m in (1, 2, 5)
+                if x.min() * (1 - 1e-9) <= m * 10.0**k <= x.max() * (1 + 1e-9)
+            ]
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([_fb(v, cmp.axis) for v in ticks])
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title("at matched budgets (difference, with interval)", loc="left", fontsize=8)
         for i, (b, s) in enumerate((cmp.own_max_a, cmp.own_max_b)):
             ax2.plot([i], [s], marker="o", ms=6, color=(MUTED, CURVE)[i], ls="none")

@@ -55,6 +55,14 @@ BASIS_TEXT = {
 }
 
 
+def _setting_text(value: object) -> object:
+    """A decision setting as people read it: a per-bound cap ``{crossed: 0.5, not_crossed:
+    1.0}`` as ``crossed 0.5, not crossed 1.0`` (not a Python dict)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {v:g}" for k, v in value.items())
+    return value
+
+
 def render_determination(
     det: Determination, *, signer_label: str | None = None, dev_key: bool = False
 ) -> str:
@@ -98,6 +106,9 @@ def render_part(
     ]
     graph = charts.relation_graph(det) if part.front else None
     states = Counter(t.state for t in det.thresholds)
+    from checker.engine.unblock import unblock
+
+    unblocked = unblock(det)
     verdict = VERDICT_TEXT[det.gate.result]
     policy_title = det.policy.title or det.policy.id or "policy"
     version = det.policy.version
@@ -109,6 +120,11 @@ def render_part(
         "verdict": verdict,
         "verdict_class": det.gate.result.replace("_", "-"),
         "verdict_line": VERDICT_LINE[det.gate.result],
+        "unblock": unblocked,
+        # the bottom line without the verdict word the cover prints above it
+        "bottom_line": unblocked.bottom_line.split(" ", 1)[1].lstrip(": ")
+        if det.gate.result == "block"
+        else unblocked.bottom_line.split(": ", 1)[-1],
         "policy_title": policy_title,
         "policy_version": version,
         "model_label": model_label,
@@ -150,7 +166,7 @@ def render_part(
         "subject": f"{verdict}: {det.model} against {policy_title}"
         + (f" v{version}" if version else "")
         + f", as of {det.as_of.isoformat()}",
-        "settings": sorted(det.settings.model_dump().items()),
+        "settings": [(k, _setting_text(v)) for k, v in sorted(det.settings.model_dump().items())],
         "actors": det.actors,
         "unmet_by_threshold": _group_unmet(det),
     }
@@ -289,6 +305,8 @@ def _fmt_num(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
+        if abs(value) >= 10**digits:  # 2,010, not 2.01e+03: people read no exponents
+            return f"{value:,.0f}"
         return f"{value:.{digits}g}"
     return str(value)
 
