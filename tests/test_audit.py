@@ -240,3 +240,28 @@ def test_a_comparison_the_evidence_cannot_check_is_said_so(tmp_path: Path) -> No
         ("b-wins", "warning", ("b-sec", "a-sec"), 9)
     ]
     assert "seconds" in unchecked[0].explanation
+
+
+def test_ci_formats_locate_findings_at_the_claim(tmp_path: Path) -> None:
+    """`audit -f github` annotates each error and warning finding at its claim's line; the
+    exit code is the audit's."""
+    res = CliRunner().invoke(
+        app,
+        ["audit", str(CLAIMS), "-f", "github", "--replicates", "100"],
+    )
+    assert res.exit_code == 1, res.output
+    lines = [x for x in res.output.splitlines() if x.startswith("::")]
+    text = CLAIMS.read_text()
+    no_budget = _line(text, "- id: no-budget")
+    assert any(
+        x.startswith("::error ") and f"line={no_budget}" in x and "budget-not-stated" in x
+        for x in lines
+    ), lines
+    assert all(x.startswith(("::error ", "::warning ")) for x in lines)
+    assert all("title=rspcheck audit " in x for x in lines)
+    # SARIF names each audit code as a rule, described as docs/audit.md does
+    sarif = CliRunner().invoke(app, ["audit", str(CLAIMS), "-f", "sarif", "--replicates", "100"])
+    rules = json.loads(sarif.output)["runs"][0]["tool"]["driver"]["rules"]
+    assert {r["id"]: r["shortDescription"]["text"] for r in rules}["budget-not-stated"] == (
+        AUDIT_CODES["budget-not-stated"][1]
+    )

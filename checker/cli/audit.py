@@ -52,7 +52,15 @@ def audit(
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the audit report as one HTML page.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text, json, or for CI github (annotations at the claim's line), "
+            "junit, sarif or markdown (errors and warnings; info findings stay in text/json).",
+        ),
+    ] = "text",
     as_of: Annotated[
         str | None, typer.Option(help="The audit's date, YYYY-MM-DD (default today).")
     ] = None,
@@ -103,9 +111,13 @@ def audit(
     """
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
+    from checker.report.ci import CI_FORMATS
 
-    if format not in ("text", "json"):
-        raise bad_option("--format", f"{format!r} is not an output format: use text or json")
+    if format not in ("text", "json", *CI_FORMATS):
+        raise bad_option(
+            "--format",
+            f"{format!r} is not an output format: use text, json, " + ", ".join(CI_FORMATS),
+        )
     if not 50 <= replicates <= 100_000:
         raise bad_option("--replicates", f"{replicates} is outside 50 to 100000")
     date = None
@@ -197,6 +209,20 @@ def audit(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if format == "json":
         sys.stdout.write(text)
+    elif format in CI_FORMATS:
+        from checker.audit.ci import audit_problems
+        from checker.audit.findings import AUDIT_CODES
+        from checker.report.ci import findings_ci
+
+        sys.stdout.write(
+            findings_ci(
+                audit_problems(result),
+                format,
+                files=[str(claims)],
+                tool="audit",
+                descriptions={code: meaning for code, (_, meaning) in AUDIT_CODES.items()},
+            )
+        )
     else:
         from checker.audit.text import audit_text
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from checker.budget import format_budget
 from checker.determination import Determination, ThresholdResult
-from checker.errors import CODES, Problem
+from checker.errors import CODES
 from checker.version import __version__
 
 CiFormat = Literal["github", "junit", "sarif", "markdown"]
@@ -313,13 +313,48 @@ def determination_ci(
     raise ValueError(f"not a CI format: {fmt!r}")
 
 
-def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[str]) -> str:
+class Located(Protocol):
+    """What the CI renderings read of a finding: lint's :class:`~checker.errors.Problem`, or an
+    audit finding located at its claim (``checker.audit.ci``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def msg(self) -> str: ...
+    @property
+    def file(self) -> str | None: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def column(self) -> int | None: ...
+    @property
+    def loc(self) -> tuple[str | int, ...]: ...
+    @property
+    def hint(self) -> str | None: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def where(self) -> str: ...
+
+
+def findings_ci(
+    problems: Sequence[Located],
+    fmt: CiFormat,
+    *,
+    files: Sequence[str],
+    tool: str = "lint",
+    descriptions: dict[str, str] | None = None,
+) -> str:
     """Lint findings rendered for a CI system, located at file:line:column where known.
 
     Args:
         problems: the findings (errors and warnings).
         fmt: one of :data:`CI_FORMATS`.
         files: the files checked (each is a JUnit test case, passing when it has no error).
+        tool: the command named in titles (``lint``, ``audit``).
+        descriptions: code -> what it means, for SARIF rules (default: the input-error codes).
 
     Returns:
         The text (newline-terminated).
@@ -328,7 +363,7 @@ def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[s
         ValueError: ``fmt`` is not a CI format.
     """
 
-    def text(p: Problem) -> str:
+    def text(p: Located) -> str:
         where = f" at {p.path}" if p.loc else ""
         return f"{p.code}{where}: {p.msg}" + (f" (hint: {p.hint})" if p.hint else "")
 
@@ -337,7 +372,7 @@ def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[s
             _gh(
                 "error" if p.severity == "error" else "warning",
                 text(p),
-                title=f"rspcheck lint {p.code}",
+                title=f"rspcheck {tool} {p.code}",
                 file=p.file,
                 line=p.line,
                 column=p.column,
@@ -351,16 +386,17 @@ def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[s
             mine = [p for p in problems if p.file == f]
             bad = any(p.severity == "error" for p in mine)
             body = "\n".join(f"{p.where}: {p.severity}: {text(p)}" for p in mine) or "clean"
-            cases.append(("rspcheck.lint", f, "fail" if bad else "pass", body))
+            cases.append((f"rspcheck.{tool}", f, "fail" if bad else "pass", body))
         for p in problems:  # findings not tied to one of the files given (cross-checks)
             if p.file not in files:
                 verdict: Verdict = "fail" if p.severity == "error" else "pass"
-                cases.append(("rspcheck.lint", p.where, verdict, f"{p.severity}: {text(p)}"))
-        return _junit("rspcheck lint", cases)
+                cases.append((f"rspcheck.{tool}", p.where, verdict, f"{p.severity}: {text(p)}"))
+        return _junit(f"rspcheck {tool}", cases)
     if fmt == "sarif":
         codes = sorted({p.code for p in problems})
         rules: list[dict[str, object]] = [
-            {"id": c, "shortDescription": {"text": CODES[c]}} for c in codes
+            {"id": c, "shortDescription": {"text": (descriptions or CODES).get(c, c)}}
+            for c in codes
         ]
         results: list[dict[str, object]] = [
             {
@@ -377,7 +413,7 @@ def findings_ci(problems: Sequence[Problem], fmt: CiFormat, *, files: Sequence[s
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         head = "clean" if not problems else f"{errors} error(s), {warnings} warning(s)"
-        out = [f"### rspcheck lint: {head}", ""]
+        out = [f"### rspcheck {tool}: {head}", ""]
         if problems:
             out += ["| | where | code | finding |", "|---|---|---|---|"]
             out += [
