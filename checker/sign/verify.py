@@ -105,6 +105,9 @@ class SignatureReport:
     """The signing certificate's issuer, RFC 4514."""
     signer_sha256: str | None = None
     """SHA-256 fingerprint of the signing certificate (hex)."""
+    anchor_is_signer: bool | None = None
+    """The trust anchor given is the signer's own certificate (pinned), not an issuing root:
+    trusted, but only because that very certificate was named."""
     signing_time: dt.datetime | None = None
     """The signing time: the timestamp's when there is one, else the signer's own clock."""
     timestamped: bool | None = None
@@ -188,6 +191,10 @@ class SignatureReport:
             )
         out.append((self.valid, "signature value verifies"))
         out.append((self.chains_to_trust_root, "signer chains to a trust root"))
+        if self.anchor_is_signer:
+            out.append(
+                (None, "trust anchor: the signer's own certificate (pinned), not an issuing root")
+            )
         out.append((None, f"signer: {self.signer_subject}"))
         out.append((None, f"issuer: {self.signer_issuer}"))
         when = _fmt(self.signing_time)
@@ -313,6 +320,32 @@ def verify_signature(
     return _verify_signature(reader, sig, len(sigs), a_roots, when, allow_dev_key)
 
 
+def _sha256_hex(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _untrusted(cert: Any, a_roots: list[Any]) -> Problem:
+    """The signer does not chain to a given root: both sides by subject and SHA-256
+    fingerprint, so that the difference is visible."""
+    import hashlib
+
+    mine = cert.fingerprint(_sha256()).hex()
+    roots = [(r.subject.human_friendly, hashlib.sha256(r.dump()).hexdigest()) for r in a_roots]
+    given = "; ".join(f"{name} (sha256 {fp[:16]}…)" for name, fp in roots) or "none"
+    msg = (
+        f"the signer {cert.subject.rfc4514_string()} (sha256 {mine[:16]}…, issued by "
+        f"{cert.issuer.rfc4514_string()}) does not chain to any given trust root; given: {given}"
+    )
+    return Problem(
+        "signer-untrusted",
+        msg,
+        hint="pass the issuing organisation's root certificate with --trust (its subject: "
+        f"{cert.issuer.rfc4514_string()})",
+    )
+
+
 def _verify_signature(
     reader: Any, sig: Any, count: int, a_roots: list[Any], when: dt.datetime, allow_dev: bool
 ) -> SignatureReport:
@@ -376,14 +409,7 @@ def _verify_signature(
             )
         )
     if not chains:
-        fails.append(
-            Problem(
-                "signer-untrusted",
-                f"the signer {subject} (issued by {cert.issuer.rfc4514_string()}) does not chain "
-                "to any given trust root",
-                hint="pass the issuing organisation's root certificate with --trust",
-            )
-        )
+        fails.append(_untrusted(cert, a_roots))
     if expired:
         fails.append(
             Problem(
@@ -464,6 +490,9 @@ def _verify_signature(
         signer_subject=subject,
         signer_issuer=cert.issuer.rfc4514_string(),
         signer_sha256=cert.fingerprint(_sha256()).hex(),
+        anchor_is_signer=any(
+            _sha256_hex(r.dump()) == cert.fingerprint(_sha256()).hex() for r in a_roots
+        ),
         signing_time=signing_time,
         timestamped=ts is not None,
         timestamp_ok=ts_ok,

@@ -154,13 +154,20 @@ def test_wrong_trust_root_is_untrusted(signed_pdf, pki):
         and not r.signature.chains_to_trust_root
     )
     assert r.codes == ["signer-untrusted"]
+    # both certificates by subject and fingerprint, so that the difference is visible
+    msg = r.failures[0].msg
+    assert r.signature.signer_sha256 is not None and r.signature.signer_sha256[:16] in msg
+    assert "given: " in msg and "sha256 " in msg.split("given: ")[1]
     r = verify_pdf(signed_pdf, [])
-    assert r.codes == ["signer-untrusted"]
+    assert r.codes == ["signer-untrusted"] and "given: none" in r.failures[0].msg
 
 
 def test_pinning_the_signer_certificate_itself_works(signed_pdf, pki):
-    # a trust anchor need not be self-signed: --trust signer.pem pins exactly that certificate
-    assert verify_pdf(signed_pdf, [pki.leaf.cert]).ok
+    # a trust anchor need not be self-signed: --trust signer.pem pins exactly that certificate,
+    # and the report says so
+    r = verify_pdf(signed_pdf, [pki.leaf.cert])
+    assert r.ok and r.signature.anchor_is_signer
+    assert not verify_pdf(signed_pdf, [pki.root.cert]).signature.anchor_is_signer
 
 
 def test_expired_certificate(unsigned_pdf, pki):
