@@ -15,10 +15,15 @@ from checker.cli._options import AllowOutsideOpt
 
 
 class OutputFormat(enum.StrEnum):
-    """How ``verify`` prints its report: lines a person reads, or one JSON document."""
+    """How ``verify`` prints its report: lines a person reads, one JSON document, or a CI
+    system's format."""
 
     text = "text"
     json = "json"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
+    markdown = "markdown"
 
 
 @app.command(no_args_is_help=True)
@@ -53,7 +58,12 @@ def verify(
     ] = None,
     fmt: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="text (✓/✗ lines) or json (machine-readable)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (✓/✗ lines), json (machine-readable), or for CI github (annotations), "
+            "junit (a test case per check), sarif or markdown (a step summary).",
+        ),
     ] = OutputFormat.text,
     at: Annotated[
         str | None,
@@ -148,6 +158,13 @@ def verify(
 
         doc = {**report.to_dict(), "determination_written_to": wrote}
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+    elif fmt is not OutputFormat.text:
+        from typing import cast
+
+        from checker.report.ci import CiFormat, checks_ci
+
+        ci = cast(CiFormat, fmt.value)  # every member but text and json is a CI format
+        typer.echo(checks_ci(report.checks(), list(report.failures), ci, file=str(file)), nl=False)
     else:
         mark = _marks()
         typer.echo(f"{file}")
@@ -160,7 +177,12 @@ def verify(
         if report.ok:
             typer.echo(report.summary())
         else:
-            typer.echo(f"FAILED: {len(report.failures)} check(s) failed")
+            # counted as the ✗ lines above are, not as the problems below (one check can
+            # fail for more than one reason, and a problem need not have a line of its own)
+            checks = report.checks()
+            failed = sum(1 for ok, _ in checks if ok is False)
+            total = sum(1 for ok, _ in checks if ok is not None)
+            typer.echo(f"FAILED: {failed} of {total} checks failed")
             print_problems(RspcheckError(list(report.failures)))
     if not report.ok:
         raise typer.Exit(EXIT_VERIFY_FAILED)

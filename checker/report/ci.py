@@ -436,3 +436,74 @@ __all__ = [
     "gate_failed",
     "threshold_verdicts",
 ]
+
+
+def checks_ci(
+    checks: Sequence[tuple[bool | None, str]],
+    failures: Sequence[Located],
+    fmt: CiFormat,
+    *,
+    file: str,
+    tool: str = "verify",
+) -> str:
+    """A list of checks (``verify``'s ✓/✗ lines) rendered for a CI system.
+
+    Args:
+        checks: (passed, line) in order; ``None`` marks an informational line.
+        failures: the problems behind the failed checks (codes, messages, hints).
+        fmt: one of :data:`CI_FORMATS`.
+        file: what was checked (the annotations' and SARIF results' location).
+        tool: the command named in titles.
+
+    Returns:
+        The text (newline-terminated).
+
+    Raises:
+        ValueError: ``fmt`` is not a CI format.
+    """
+
+    def text(p: Located) -> str:
+        return f"{p.code}: {p.msg}" + (f" (hint: {p.hint})" if p.hint else "")
+
+    failed = [line for ok, line in checks if ok is False]
+    if fmt == "github":
+        out = [
+            _gh("error", text(p), title=f"rspcheck {tool} {p.code}", file=file, line=None)
+            for p in failures
+        ]
+        if not failures:
+            out.append(f"::notice title=rspcheck {tool}::{_gh_data(file + ': verified')}")
+        return "".join(line + "\n" for line in out)
+    if fmt == "junit":
+        cases: list[tuple[str, str, Verdict, str]] = [
+            (f"rspcheck.{tool}", line, "pass" if ok else "fail", line)
+            for ok, line in checks
+            if ok is not None
+        ]
+        cases += [(f"rspcheck.{tool}", p.code, "fail", text(p)) for p in failures]
+        return _junit(f"rspcheck {tool}", cases)
+    if fmt == "sarif":
+        codes = sorted({p.code for p in failures})
+        rules: list[dict[str, object]] = [
+            {"id": c, "shortDescription": {"text": CODES.get(c, c)}} for c in codes
+        ]
+        results: list[dict[str, object]] = [
+            {
+                "ruleId": p.code,
+                "level": "error",
+                "message": {"text": text(p)},
+                "locations": _location(file),
+            }
+            for p in failures
+        ]
+        return _sarif(rules, results)
+    if fmt == "markdown":
+        head = "verified" if not failures else f"{len(failed)} of {len(checks)} checks failed"
+        out = [f"### rspcheck {tool}: {head}", "", "| | check |", "|---|---|"]
+        out += [
+            f"| {'' if ok is None else _ICON['pass' if ok else 'fail']} | {_md_cell(line)} |"
+            for ok, line in checks
+        ]
+        out += [""] + [f"- **{p.code}**: {_md_cell(p.msg)}" for p in failures]
+        return "\n".join(out) + "\n"
+    raise ValueError(f"not a CI format: {fmt!r}")

@@ -119,8 +119,24 @@ def test_library_verdict_is_the_commands_exit_status(name, case_dir, pki):
         assert line in text.output
     if rerun:  # a re-run line passes only where something was re-run and matched
         assert (False, "re-run gives the recorded result") in report.checks() or ok
-    last = report.summary() if ok else f"FAILED: {len(report.failures)} check(s) failed"
+    # the count is of the ✗ lines printed above it
+    failed = sum(1 for passed, _ in report.checks() if passed is False)
+    total = sum(1 for passed, _ in report.checks() if passed is not None)
+    last = report.summary() if ok else f"FAILED: {failed} of {total} checks failed"
     assert last in text.output.splitlines()
+    # CI formats: a JUnit test case per check, failing exactly where a ✗ line is
+    junit = CliRunner().invoke(app, [*args, "--format", "junit"])
+    assert junit.exit_code == text.exit_code
+    import xml.etree.ElementTree as ET
+
+    cases = ET.fromstring(junit.stdout).iter("testcase")
+    marks = [(c.get("name"), c.find("failure") is None) for c in cases]
+    assert [m for m in marks if m[0] in {line for _, line in report.checks()}] == [
+        (line, bool(passed)) for passed, line in report.checks() if passed is not None
+    ]
+    github = CliRunner().invoke(app, [*args, "--format", "github"])
+    annotations = [x for x in github.stdout.splitlines() if x.startswith("::error ")]
+    assert len(annotations) == len(report.failures)
 
 
 def test_rerun_needs_evidence(case_dir, pki):
