@@ -155,10 +155,16 @@ def _crossed(
     else:
         first = int(np.argmax(can_cross & (low >= tb)))
         basis = str(curve.lower_basis[first])
+    axis = Axis(t.axis)
+    at = format_budget(10 ** x[first], axis)
     why = (
-        f"crossed: the lower bound {low[first]:.3f} meets T = {tb[first]:.3f} at "
-        f"{format_budget(10 ** x[first], Axis(t.axis))} ({basis.replace('_', ' ')})"
+        f"crossed: the lower bound {low[first]:.3f} meets T = {tb[first]:.3f} at {at} "
+        f"({basis.replace('_', ' ')})"
     )
+    if first == int(np.argmax(grid.in_range)) and x[first] > x[0]:
+        # Decided at the range's first budget; the crossing budget (where the estimate meets
+        # T) may lie below the range, which a reader must not take for a second decision.
+        why += f", the first budget of the assessed range ({at} to {format_budget(grid.hi, axis)})"
     return cast(Basis, basis), low, why
 
 
@@ -184,7 +190,16 @@ def _uncovered(
     """Why part of the range is uncovered: where evidence, extrapolation or sampling stop."""
     d, axis, x, in_range = policy.decision, Axis(t.axis), grid.x, grid.in_range
     gap = x[in_range & ~masks.two_sided]
-    start = f" from {format_budget(10 ** gap.min(), axis)}" if gap.size else ""
+    # Where the covered stretch ends (the bound's reach), not the next grid point after it, so
+    # that "uncovered beyond" and the reach printed beside it are one number.
+    before = x[in_range & masks.two_sided & (x < gap.min())] if gap.size else x[:0]
+    start = (
+        f" beyond {format_budget(10 ** before.max(), axis)}"
+        if before.size
+        else f" from {format_budget(10 ** gap.min(), axis)}"
+        if gap.size
+        else ""
+    )
     share_text = f"{share(x, in_range, ~masks.two_sided):.0%} of the assessed range (log scale)"
     rs_reach = min((c.upper_reach for c in curves.evals if c.upper_reach), default=None)
     code: ReasonCode
