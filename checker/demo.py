@@ -403,9 +403,10 @@ def _sampling_uncovered(t: Any, counted_as: str) -> str:
         if closest is not None
         else "no evaluated configuration shows a crossing"
     )
+    reach = cov.sampling_reach or (max(bounded) if bounded else None)
     beyond = (
-        f"beyond about {format_budget(max(bounded), t.axis)} per task"
-        if bounded
+        f"beyond about {format_budget(reach, t.axis)} per task"
+        if reach
         else "anywhere in its range"
     )
     return (

@@ -191,6 +191,11 @@ class Coverage(Out):
     extrapolation_max: float | None = None
     """Largest budget to which a fitted curve or modelled sampling carries both bounds (within
     the caps for ruling out): past it nothing can be ruled out."""
+    sampling_reach: float | None = None
+    """With repeated sampling credited: the spend per task beyond which an actor could sample a
+    configuration more often than its attempts (or their model) cover, so nothing bounds P*
+    from above (None: repeated sampling not credited, or bounded throughout). The one number
+    every message about that boundary prints."""
     horizon_required_minutes: float | None = None
     """The task horizon the threshold names."""
     horizon_evaluated_minutes: float | None = None

@@ -43,7 +43,7 @@ system card reported it at its maximum reasoning effort, ~$30 per challenge; the
 maximum is ~$3. At those two maxima they look alike; at any budget both were run at, the
 candidate is far ahead. With best-of-8 sampling (a captured flag proves itself) the
 candidate crosses the cyber High threshold from about $1 per challenge; the cyber Critical
-threshold is indeterminate: no evaluated configuration reaches it, and beyond about $3.6 per
+threshold is indeterminate: no evaluated configuration reaches it, and beyond about $4 per
 challenge an attacker could sample the cheapest configuration more often than its 8 attempts
 (or the pass@k model, within the policy's calibrated 1-OOM cap for ruling out, 80
 attempts) cover, so it cannot be ruled out either; the bio threshold reaches up to a state

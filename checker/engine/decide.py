@@ -201,7 +201,7 @@ def _uncovered(
         else ""
     )
     share_text = f"{share(x, in_range, ~masks.two_sided):.0%} of the assessed range (log scale)"
-    rs_reach = min((c.upper_reach for c in curves.evals if c.upper_reach), default=None)
+    rs_reach = coverage.sampling_reach  # the rounded number the determination publishes
     code: ReasonCode
     if rs_reach is not None and gap.size and gap.min() >= np.log10(rs_reach) - 1e-9:
         code = "repeated-sampling-uncovered"
@@ -332,6 +332,7 @@ def _coverage(
         # How far extrapolation reaches beyond the evidence (None when it ends inside it: a
         # modelled stretch between evaluated budgets reaches nothing the evidence does not).
         extrapolation_max=sig(10 ** float(grid.x[beyond].max())) if np.any(beyond) else None,
+        sampling_reach=sig(curve.upper_reach) if curve.upper_reach else None,
         horizon_required_minutes=t.horizon_minutes,
         horizon_evaluated_minutes=horizon,
         horizon_covered=t.horizon_minutes is None
