@@ -113,16 +113,32 @@ def map_ordered(
 ) -> list[R]:
     """``[fn(x) for x in items]`` in ``workers`` forked processes, results in input order.
 
-    The first exception in input order is raised (as a loop would), after which the pool is
-    stopped. ``done(i)`` is called in this process as item ``i``'s result arrives.
+    The first exception in input order is raised (as a loop would), after which the pending
+    items are cancelled. ``done(i)`` is called in this process as item ``i``'s result arrives.
+
+    A ``concurrent.futures`` pool, not ``multiprocessing.Pool``: when a worker dies (killed, or
+    a native library's lock held across the fork) the latter waits for its result forever, and
+    its ``terminate()`` can hang on an exception; the former says the pool is broken, and the
+    items not yet read are then read here, so the result is the same, only slower.
     """
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
+    job = functools.partial(_paused_call, fn)
     out: list[R] = []
-    with mp.get_context("fork").Pool(workers) as pool:
-        job = functools.partial(_paused_call, fn)
-        for i, res in enumerate(pool.imap(job, items, chunksize=1)):
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    try:
+        for res in ex.map(job, items, chunksize=1):
             out.append(res)
             if done is not None:
-                done(i)
+                done(len(out) - 1)
+    except BrokenProcessPool:
+        pass  # read the rest in this process, below
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+    for i in range(len(out), len(items)):
+        out.append(job(items[i]))
+        if done is not None:
+            done(i)
     return out
