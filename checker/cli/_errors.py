@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import typer
@@ -34,6 +35,31 @@ def bad_option(option: str, msg: str, *, hint: str | None = None) -> typer.Exit:
         RspcheckError.one("invalid-value", msg, file=COMMAND_LINE, loc=(option,), hint=hint)
     )
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def as_of_option(text: str | None) -> dt.date | None:
+    """``--as-of YYYY-MM-DD`` as a date (None when not given); a bad one exits 2, located at
+    the option."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise bad_option(
+            "--as-of", f"{text!r} is not a date", hint="write it as YYYY-MM-DD"
+        ) from None
+
+
+def run_options(*, seed: int | None = None, replicates: int | None = None) -> None:
+    """``--seed`` and ``--replicates`` within the library's bounds
+    (:func:`checker.policy.model.check_options`), a bad one located at its option."""
+    from checker.policy.model import check_options
+
+    try:
+        check_options(seed=seed, replicates=replicates)
+    except RspcheckError as err:
+        bad = err.problems[0]
+        raise bad_option(f"--{bad.loc[0]}", bad.msg, hint=bad.hint) from None
 
 
 def run_app(app: typer.Typer) -> None:

@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import COMMAND_LINE, EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._errors import (
+    COMMAND_LINE,
+    EXIT_BAD_INPUT,
+    as_of_option,
+    bad_option,
+    print_problems,
+    run_options,
+)
 from checker.cli._options import AllowOutsideOpt
 from checker.cli.report import (
     P12Opt,
@@ -118,18 +125,8 @@ def audit(
             "--format",
             f"{format!r} is not an output format: use text, json, " + ", ".join(CI_FORMATS),
         )
-    if not 50 <= replicates <= 100_000:
-        raise bad_option("--replicates", f"{replicates} is outside 50 to 100000")
-    date = None
-    if as_of:
-        import datetime as dt
-
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise bad_option(
-                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
-            ) from None
+    run_options(seed=seed, replicates=replicates)
+    date = as_of_option(as_of)
     from checker.cli.report import SigningOptions
 
     signing = SigningOptions(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,13 @@ import typer
 
 from checker.cli import app
 from checker.cli._authoring import at_option
-from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._errors import (
+    EXIT_BAD_INPUT,
+    as_of_option,
+    bad_option,
+    print_problems,
+    run_options,
+)
 from checker.cli._options import AllowOutsideOpt
 from checker.engine import DEFAULT_SEED
 
@@ -72,23 +77,11 @@ def backtest(
     """
     from checker.errors import RspcheckError
     from checker.files.outputs import check_outputs, write_output
-    from checker.policy.model import check_options
 
     if format not in ("text", "json"):
         raise bad_option("--format", f"{format!r} is not an output format: use text or json")
-    date = None
-    if as_of:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise bad_option(
-                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
-            ) from None
-    try:
-        check_options(seed=seed, replicates=replicates)
-    except RspcheckError as err:
-        bad = err.problems[0]
-        raise bad_option(f"--{bad.loc[0]}", bad.msg, hint=bad.hint) from None
+    date = as_of_option(as_of)
+    run_options(seed=seed, replicates=replicates)
     inputs: list[Path] = [policy, *evidence, *([against] if against else [])]
     outputs = {"--csv": csv_out, "--json": json_out, "--html": html_out}
     try:

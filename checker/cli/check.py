@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,14 @@ from typing import Annotated
 import typer
 
 from checker.cli import app
-from checker.cli._errors import EXIT_BAD_INPUT, EXIT_BLOCK, bad_option, print_problems
+from checker.cli._errors import (
+    EXIT_BAD_INPUT,
+    EXIT_BLOCK,
+    as_of_option,
+    bad_option,
+    print_problems,
+    run_options,
+)
 from checker.cli._options import AllowOutsideOpt
 from checker.cli.report import (
     P12Opt,
@@ -138,21 +144,9 @@ def check(
         )
     if fail_on not in ("block", "indeterminate"):
         raise bad_option("--fail-on", f"{fail_on!r}: use block or indeterminate")
-    date = None
-    if as_of:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise bad_option(
-                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
-            ) from None
-    from checker.policy.model import check_options
+    date = as_of_option(as_of)
 
-    try:
-        check_options(seed=seed, replicates=replicates)
-    except RspcheckError as err:  # the same bounds as the library's, located at the option
-        bad = err.problems[0]
-        raise bad_option(f"--{bad.loc[0]}", bad.msg, hint=bad.hint) from None
+    run_options(seed=seed, replicates=replicates)
     from checker.cli.report import SigningOptions
 
     signing = SigningOptions(

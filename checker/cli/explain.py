@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -12,7 +11,12 @@ import typer
 
 from checker.cli import app
 from checker.cli._authoring import at_option
-from checker.cli._errors import EXIT_BAD_INPUT, bad_option, print_problems
+from checker.cli._errors import (
+    EXIT_BAD_INPUT,
+    as_of_option,
+    bad_option,
+    print_problems,
+)
 
 
 @app.command()
@@ -54,14 +58,7 @@ def explain(
 
     if format not in ("text", "json"):
         raise bad_option("--format", f"{format!r} is not an output format: use text or json")
-    date = None
-    if as_of:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise bad_option(
-                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
-            ) from None
+    date = as_of_option(as_of)
     outputs = {"--png": png, "--svg": svg, "--html": html}
     try:
         check_outputs(outputs, inputs=[policy])

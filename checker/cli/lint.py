@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -59,7 +58,7 @@ def lint(
     Example: `rspcheck lint policies/rspcheck-reference.yaml examples/evidence.yaml`
     """
     from checker.authoring.lint import lint_files
-    from checker.cli._errors import bad_option
+    from checker.cli._errors import as_of_option, bad_option
     from checker.report.ci import CI_FORMATS
 
     if format not in ("text", "json", *CI_FORMATS):
@@ -67,14 +66,7 @@ def lint(
             "--format",
             f"{format!r} is not an output format: use text, json, {', '.join(CI_FORMATS)}",
         )
-    date = None
-    if as_of:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise bad_option(
-                "--as-of", f"{as_of!r} is not a date", hint="write it as YYYY-MM-DD"
-            ) from None
+    date = as_of_option(as_of)
     report = lint_files(list(files), today=date, allow_outside=allow_outside or (), strict=strict)
     if format == "json":
         out = {
