@@ -78,10 +78,11 @@ class Config:
     exact_upper: float = 1.0
     """The exact (Jeffreys) one-sided upper bound, likewise."""
     raw: np.ndarray | None = None
-    """(R,) the cluster-bootstrap replicates before the Jeffreys widening (None for a summary:
-    it has no others). Curve families are fitted to these, paired across budgets: widening
-    each budget with independent draws adds noise the fits turn into width at every
-    extrapolated budget, where the exact floor belongs only at the evaluated ones."""
+    """(R,) the cluster-bootstrap replicates before the Jeffreys widening (None for a summary,
+    which has no others, and for best-of-k, which no curve family is fitted to). Curve
+    families are fitted to these, paired across budgets: widening each budget with independent
+    draws adds noise the fits turn into width at every extrapolated budget, where the exact
+    floor belongs only at the evaluated ones."""
     truncated_at: float | None = None
     """Set on a budget-truncated configuration (:mod:`checker.engine.truncation`): the
     per-attempt cap on the axis at which the run's attempts were cut off (None: as run)."""
@@ -379,7 +380,7 @@ def make_config(
         trials=float(n_tasks),
         exact_lower=lo,
         exact_upper=hi,
-        raw=raw,
+        raw=raw if k == 1 else None,  # curve families are fitted to k = 1 alone
     )
 
 
